@@ -1,0 +1,52 @@
+"""mkdocs hooks: build figures and notebooks before the pages, render math into MathML.
+
+mkdocs-static-i18n runs one build per language, so `on_pre_build` fires twice; the builders
+are content-cached, so the second call (and every no-change rebuild) only compares hashes.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # makes `docbuild` importable
+
+from docbuild import figures, mathml, notebooks  # noqa: E402
+
+# mkdocs-jupyter under i18n copies notebooks in language folders as raw JSON unless they count
+# as documentation pages (measured; see ../shared/TOOLCHAIN.md).
+_is_page = File.is_documentation_page
+File.is_documentation_page = lambda self: _is_page(self) or self.src_uri.endswith(".ipynb")
+
+
+@event_priority(-200)
+def on_config(config, **kwargs):
+    # mkdocstrings reads theme.language before i18n switches it: English pages would get
+    # Chinese section titles ("参数") without this.
+    handler = config.plugins.get("mkdocstrings")
+    if handler is not None:
+        handler.handlers._locale = str(config.theme["language"]).replace("_", "-")
+    return config
+
+
+def on_pre_build(config, **kwargs):
+    docs_dir = Path(config["docs_dir"])
+    if docs_dir.name in notebooks.LANGUAGES:  # i18n may point docs_dir at a language folder
+        docs_dir = docs_dir.parent
+    try:
+        figures.build_figures(docs_dir, device=os.environ.get("COURSE_DEVICE", "cpu"))
+        notebooks.build_notebooks(docs_dir)
+    except (figures.FigureBuildError, notebooks.NotebookError, RuntimeError) as err:
+        raise PluginError(str(err)) from err
+
+
+def on_page_content(html, page, config, files):
+    try:
+        return mathml.render_math(html, Path(page.file.abs_src_path))
+    except mathml.MathError as err:
+        raise PluginError(str(err)) from err

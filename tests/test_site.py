@@ -1,0 +1,103 @@
+"""The built site: strict build, both languages, offline pages, search in Chinese, caching."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from conftest import build_site
+from docs_markdown import DOCS, LANGUAGES
+
+CHAPTERS = sorted(p.stem for p in (DOCS / "zh").glob("[0-9][0-9]-*.md"))
+
+
+def _page(site: Path, lang: str, slug: str) -> Path:
+    return site / ("" if lang == "zh" else "en") / slug / "index.html"
+
+
+class _Resources(HTMLParser):
+    """URLs a browser would fetch while loading the page (not plain links)."""
+
+    def __init__(self):
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag in {"script", "img", "iframe", "source", "audio", "video", "embed"} and attrs.get("src"):
+            self.urls.append(attrs["src"])
+        if tag == "link" and attrs.get("href") and attrs.get("rel") not in {"alternate", "canonical"}:
+            self.urls.append(attrs["href"])
+        if attrs.get("style"):
+            self.urls.extend(re.findall(r"url\(['\"]?([^'\")]+)", attrs["style"]))
+
+
+def test_every_chapter_is_built_in_both_languages(built_site):
+    assert CHAPTERS, "no chapter pages found"
+    for slug in CHAPTERS:
+        for lang in LANGUAGES:
+            page = _page(built_site.site, lang, slug)
+            assert page.is_file(), f"{slug}: missing {lang} page"
+            assert f'<html lang="{lang}' in page.read_text(encoding="utf-8")
+
+
+def test_pages_load_nothing_from_other_hosts(built_site):
+    offenders = []
+    for html in built_site.site.rglob("*.html"):
+        parser = _Resources()
+        parser.feed(html.read_text(encoding="utf-8"))
+        offenders += [f"{html.relative_to(built_site.site)}: {u}" for u in parser.urls
+                      if urlparse(u).scheme in {"http", "https"} or u.startswith("//")]
+    for css in built_site.site.rglob("*.css"):
+        offenders += [f"{css.name}: {u}" for u in re.findall(r"url\(['\"]?((?:https?:)?//[^'\")]+)", css.read_text())]
+    assert not offenders, "third-party requests:\n" + "\n".join(offenders[:20])
+
+
+def test_math_is_rendered_at_build_time(built_site):
+    html = _page(built_site.site, "zh", "02-linear-model").read_text(encoding="utf-8")
+    assert "<math" in html and 'class="arithmatex"' not in html
+    assert "mathjax" not in html.lower() and "katex" not in html.lower()
+
+
+def test_chinese_search_finds_the_chapter(built_site):
+    index = json.loads((built_site.site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    hits = {doc["location"].split("#")[0] for doc in index["docs"] if "损失" in doc["text"] + doc["title"]}
+    assert "02-linear-model/" in hits
+    assert "zh" in index["config"]["lang"] and "en" in index["config"]["lang"]
+
+
+def test_figures_are_built_for_each_language(built_site):
+    for lang in LANGUAGES:
+        html = _page(built_site.site, lang, "02-linear-model").read_text(encoding="utf-8")
+        sources = re.findall(r'<img[^>]+src="([^"]*figures/[^"]+\.png)"', html)
+        assert len(sources) >= 2, f"{lang}: the chapter shows fewer than 2 figures"
+        for src in sources:
+            image = (_page(built_site.site, lang, "02-linear-model").parent / src).resolve()
+            assert image.read_bytes().startswith(b"\x89PNG"), src
+
+
+def test_notebook_is_rendered_and_downloadable(built_site):
+    for lang in LANGUAGES:
+        page = _page(built_site.site, lang, "notebooks/02-linear-model-exercise")
+        html = page.read_text(encoding="utf-8")
+        assert "jp-Notebook" in html or "jupyter-wrapper" in html, f"{lang}: notebook not rendered as a page"
+        assert "Traceback" not in html
+        assert (page.parent.parent / "02-linear-model-exercise.ipynb").is_file()
+
+
+def test_api_reference_in_both_languages(built_site):
+    for lang in LANGUAGES:
+        html = _page(built_site.site, lang, "api").read_text(encoding="utf-8")
+        assert "snippets.linear_model" in html and "exhaustive_search" in html
+    en = _page(built_site.site, "en", "api").read_text(encoding="utf-8")
+    assert "参数" not in en  # mkdocstrings section titles follow the page language
+
+
+def test_no_change_rebuild_retrains_and_executes_nothing(built_site, tmp_path):
+    again = build_site(tmp_path / "site")
+    assert "building" not in again.log and "executing" not in again.log, again.log
