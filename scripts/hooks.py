@@ -16,7 +16,7 @@ from mkdocs.structure.files import File
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # makes `docbuild` importable
 
-from docbuild import figures, mathml, notebooks  # noqa: E402
+from docbuild import figures, mathml, notebook_page, notebooks  # noqa: E402
 
 # mkdocs-jupyter under i18n copies notebooks in language folders as raw JSON unless they count
 # as documentation pages (measured; see ../shared/TOOLCHAIN.md).
@@ -46,7 +46,19 @@ def on_pre_build(config, **kwargs):
 
 
 def on_page_content(html, page, config, files):
+    if _is_notebook(page):
+        return notebook_page.download_button(html, Path(page.file.src_uri).name, page.file.src_uri.split("/")[0])
     try:
         return mathml.render_math(html, Path(page.file.abs_src_path))
     except mathml.MathError as err:
         raise PluginError(str(err)) from err
+
+
+def on_post_page(output, page, config):
+    if _is_notebook(page):
+        return notebook_page.externalise_css(output, Path(page.file.abs_dest_path), Path(config["site_dir"]))
+    return output
+
+
+def _is_notebook(page) -> bool:
+    return page.file.src_uri.endswith(".ipynb")

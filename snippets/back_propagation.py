@@ -9,8 +9,9 @@ trains two models with per-sample stochastic gradient descent (SGD) whose gradie
 * the linear model ``y_hat = x * w`` of the lecture;
 * the quadratic model ``y_hat = w1 * x**2 + w2 * x + b`` of the exercise.
 
-Every function returns plain numbers (floats and lists of floats) so pages, figures and tests
-can print, plot or assert them.
+The gradient and training functions return plain numbers (floats, tuples and lists of floats)
+so pages, figures and tests can print, plot or assert them; ``plot_loss`` draws a loss history
+onto a matplotlib ``Axes``.
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
 """Chapter 02, the linear model: predict a score from hours studied.
 
-The model is ``y_hat = x * w``; its quality is measured by the mean squared error (MSE) over the
-training set, and the best weight is found by trying every ``w`` on a grid (exhaustive search).
-The exercise adds a bias, ``y_hat = x * w + b``, and computes the MSE over a whole ``(w, b)``
-grid at once, with NumPy broadcasting or with PyTorch on any device.
+The model is ``y_hat = x * w``; its quality is measured by the mean squared
+error (MSE) over the training set, and the best weight is found by trying
+every ``w`` on a grid (exhaustive search). The exercise adds a bias,
+``y_hat = x * w + b``, and computes the MSE over a whole ``(w, b)`` grid at
+once, with NumPy broadcasting or with PyTorch on any device.
 """
 
 from __future__ import annotations
@@ -13,20 +14,12 @@ from collections.abc import Sequence
 import numpy as np
 import torch
 
-# --8<-- [start:data]
+# --8<-- [start:model]
 # Training set: hours studied -> exam score.
 X_DATA = [1.0, 2.0, 3.0]
 Y_DATA = [2.0, 4.0, 6.0]
-# --8<-- [end:data]
-
-# --8<-- [start:data-wb]
-# Exercise data: the points lie on y = 2x + 1.
-X_EXERCISE = [1.0, 2.0, 3.0]
-Y_EXERCISE = [3.0, 5.0, 7.0]
-# --8<-- [end:data-wb]
 
 
-# --8<-- [start:model]
 def forward(x: float, w: float) -> float:
     """Predict with the linear model ``y_hat = x * w``.
 
@@ -68,8 +61,12 @@ def loss(x: float, y: float, w: float) -> float:
 
 
 # --8<-- [start:cost]
-def mse(w: float, x_data: Sequence[float] = X_DATA, y_data: Sequence[float] = Y_DATA) -> float:
-    """Mean squared error of the weight ``w`` over a data set (the cost).
+def mse(
+    w: float,
+    x_data: Sequence[float] = X_DATA,
+    y_data: Sequence[float] = Y_DATA,
+) -> float:
+    """Mean squared error (the cost) of the weight ``w`` over a data set.
 
     Parameters
     ----------
@@ -83,7 +80,7 @@ def mse(w: float, x_data: Sequence[float] = X_DATA, y_data: Sequence[float] = Y_
     Returns
     -------
     float
-        ``sum of loss(x, y, w) over the N samples, divided by N``.
+        The sum of the N losses, divided by N.
     """
     total = 0.0
     for x, y in zip(x_data, y_data, strict=True):
@@ -94,10 +91,11 @@ def mse(w: float, x_data: Sequence[float] = X_DATA, y_data: Sequence[float] = Y_
 
 # --8<-- [start:grid]
 def grid(start: float, stop: float, step: float) -> np.ndarray:
-    """Evenly spaced values from ``start`` to ``stop`` (both included), ``step`` apart.
+    """Values from ``start`` to ``stop`` (both included), ``step`` apart.
 
-    ``np.linspace`` fixes the number of points (no surprise extra endpoint as with a float
-    ``np.arange``); rounding removes float noise such as ``0.30000000000000004``.
+    ``np.linspace`` fixes the number of points (no surprise extra endpoint
+    as with a float ``np.arange``); rounding removes float noise such as
+    ``0.30000000000000004``.
 
     Parameters
     ----------
@@ -106,7 +104,7 @@ def grid(start: float, stop: float, step: float) -> np.ndarray:
     stop
         The last value.
     step
-        The spacing; ``(stop - start) / step`` should be (close to) a whole number.
+        The spacing; ``(stop - start) / step`` should be a whole number.
 
     Returns
     -------
@@ -124,12 +122,13 @@ def exhaustive_search(
     x_data: Sequence[float] = X_DATA,
     y_data: Sequence[float] = Y_DATA,
 ) -> list[tuple[float, float]]:
-    """Try every weight in ``ws`` and return the table of ``(w, MSE)`` pairs.
+    """Try every weight in ``ws``; return the table of ``(w, MSE)`` pairs.
 
     Parameters
     ----------
     ws
-        The weights to try; by default ``grid(0.0, 4.0, 0.1)``, i.e. 0.0, 0.1, ..., 4.0.
+        The weights to try; by default ``grid(0.0, 4.0, 0.1)``, that is
+        0.0, 0.1, ..., 4.0.
     x_data
         The inputs of the training set.
     y_data
@@ -147,7 +146,7 @@ def exhaustive_search(
 
 
 # --8<-- [start:plot-curve]
-def plot_mse_curve(ax, table: list[tuple[float, float]], xlabel: str = "w", ylabel: str = "MSE"):
+def plot_mse_curve(ax, table, xlabel: str = "w", ylabel: str = "MSE"):
     """Draw MSE against w and mark the smallest value.
 
     Parameters
@@ -167,12 +166,13 @@ def plot_mse_curve(ax, table: list[tuple[float, float]], xlabel: str = "w", ylab
         ``ax``, for chaining.
     """
     ws = [w for w, _ in table]
-    costs = [m for _, m in table]
+    costs = [cost for _, cost in table]
     best_w, best_mse = min(table, key=lambda row: row[1])
     ax.plot(ws, costs, marker=".", markersize=5)
     ax.plot([best_w], [best_mse], "o", color="crimson", markersize=9)
-    ax.annotate(f"w = {best_w:.1f}, MSE = {best_mse:.1f}", (best_w, best_mse),
-                xytext=(0, 30), textcoords="offset points", ha="center",
+    ax.annotate(f"w = {best_w:.1f}, MSE = {best_mse:.1f}",
+                (best_w, best_mse), xytext=(0, 30),
+                textcoords="offset points", ha="center",
                 arrowprops={"arrowstyle": "->", "color": "crimson"})
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
@@ -181,6 +181,11 @@ def plot_mse_curve(ax, table: list[tuple[float, float]], xlabel: str = "w", ylab
 
 
 # --8<-- [start:model-wb]
+# Exercise data: the points lie on y = 2x + 1.
+X_EXERCISE = [1.0, 2.0, 3.0]
+Y_EXERCISE = [3.0, 5.0, 7.0]
+
+
 def forward_wb(x: float, w: float, b: float) -> float:
     """Predict with the model ``y_hat = x * w + b``.
 
@@ -202,9 +207,12 @@ def forward_wb(x: float, w: float, b: float) -> float:
 
 
 def mse_wb(
-    w: float, b: float, x_data: Sequence[float] = X_EXERCISE, y_data: Sequence[float] = Y_EXERCISE
+    w: float,
+    b: float,
+    x_data: Sequence[float] = X_EXERCISE,
+    y_data: Sequence[float] = Y_EXERCISE,
 ) -> float:
-    """Mean squared error of ``y_hat = x * w + b`` over a data set, one sample at a time.
+    """MSE of ``y_hat = x * w + b`` over a data set, one sample at a time.
 
     Parameters
     ----------
@@ -236,15 +244,15 @@ def mse_surface(
     x_data: Sequence[float] = X_EXERCISE,
     y_data: Sequence[float] = Y_EXERCISE,
 ) -> np.ndarray:
-    """MSE of ``y_hat = x * w + b`` at every grid point, without a Python loop.
+    """MSE of ``y_hat = x * w + b`` at every grid point, without a loop.
 
     Parameters
     ----------
     W
         The weight of every grid point, e.g. from ``np.meshgrid``.
     B
-        The bias of every grid point, same shape as ``W``: point ``[i, j]`` of the grid is
-        ``(W[i, j], B[i, j])``.
+        The bias of every grid point, same shape as ``W``: grid point
+        ``[i, j]`` is ``(W[i, j], B[i, j])``.
     x_data
         The inputs, N samples.
     y_data
@@ -257,7 +265,8 @@ def mse_surface(
     """
     x = np.asarray(x_data, dtype=float)  # shape (N,)
     y = np.asarray(y_data, dtype=float)
-    # Add a last axis so that each grid point meets all N samples: shape W.shape + (N,).
+    # A new last axis lets every grid point meet all N samples:
+    # (rows, cols, 1) * (N,) -> (rows, cols, N)
     y_hat = W[..., np.newaxis] * x + B[..., np.newaxis]
     return ((y_hat - y) ** 2).mean(axis=-1)  # average over the samples
 # --8<-- [end:surface]
@@ -289,15 +298,15 @@ def mse_surface_torch(
     Returns
     -------
     numpy.ndarray
-        Shape ``(len(bs), len(ws))``, the layout of ``np.meshgrid(ws, bs)``: rows follow b,
-        columns follow w.
+        Shape ``(len(bs), len(ws))``, the layout of ``np.meshgrid(ws, bs)``:
+        rows follow b, columns follow w.
     """
     options = {"dtype": torch.float64, "device": device}
     w = torch.as_tensor(ws, **options)
     b = torch.as_tensor(bs, **options)
     x = torch.as_tensor(x_data, **options)
     y = torch.as_tensor(y_data, **options)
-    W, B = torch.meshgrid(w, b, indexing="xy")  # "xy" = NumPy's default layout
+    W, B = torch.meshgrid(w, b, indexing="xy")  # "xy": NumPy's layout
     y_hat = W.unsqueeze(-1) * x + B.unsqueeze(-1)
     Z = ((y_hat - y) ** 2).mean(dim=-1)
     return Z.cpu().numpy()  # back to the CPU for NumPy and matplotlib
@@ -305,7 +314,7 @@ def mse_surface_torch(
 
 
 # --8<-- [start:minimum]
-def grid_minimum(W: np.ndarray, B: np.ndarray, Z: np.ndarray) -> tuple[float, float, float]:
+def grid_minimum(W, B, Z) -> tuple[float, float, float]:
     """The grid point with the smallest MSE.
 
     Parameters
@@ -322,13 +331,14 @@ def grid_minimum(W: np.ndarray, B: np.ndarray, Z: np.ndarray) -> tuple[float, fl
     tuple of float
         ``(w, b, mse)`` at the minimum.
     """
-    i, j = np.unravel_index(np.argmin(Z), Z.shape)  # flat position -> (row, column)
+    # argmin counts in the flattened array; unravel_index -> (row, col)
+    i, j = np.unravel_index(np.argmin(Z), Z.shape)
     return float(W[i, j]), float(B[i, j]), float(Z[i, j])
 # --8<-- [end:minimum]
 
 
 # --8<-- [start:plot-surface]
-def plot_surface(ax, W, B, Z, xlabel: str = "w", ylabel: str = "b", zlabel: str = "MSE"):
+def plot_surface(ax, W, B, Z, xlabel="w", ylabel="b", zlabel="MSE"):
     """Draw the MSE surface on a 3D Axes and mark its lowest grid point.
 
     Parameters
@@ -353,22 +363,24 @@ def plot_surface(ax, W, B, Z, xlabel: str = "w", ylabel: str = "b", zlabel: str 
     mpl_toolkits.mplot3d.art3d.Poly3DCollection
         The surface (for a colour bar).
     """
-    ax.computed_zorder = False  # draw in call order, so the marker stays on top of the surface
-    surface = ax.plot_surface(W, B, Z, cmap="viridis", rstride=2, cstride=2,
-                              linewidth=0.2, edgecolor="white", alpha=0.85)
+    ax.computed_zorder = False  # draw in call order: marker over surface
+    surface = ax.plot_surface(W, B, Z, cmap="viridis", rstride=2,
+                              cstride=2, linewidth=0.2,
+                              edgecolor="white", alpha=0.85)
     w, b, z = grid_minimum(W, B, Z)
     ax.scatter([w], [b], [z], color="crimson", s=50, depthshade=False)
-    ax.text(w, b, z + 8, f"w={w:g}, b={b:g}", color="crimson", ha="center",
-            bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": "crimson"})
+    ax.text(w, b, z + 8, f"w={w:g}, b={b:g}", color="crimson",
+            ha="center", bbox={"boxstyle": "round", "facecolor": "white",
+                               "edgecolor": "crimson"})
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_zlabel(zlabel)
-    ax.view_init(elev=30, azim=-60)  # the angle to look from (degrees)
+    ax.view_init(elev=30, azim=-60)  # the viewing angle, in degrees
     return surface
 
 
-def plot_contour(ax, W, B, Z, xlabel: str = "w", ylabel: str = "b"):
-    """Draw the MSE surface from above, as contour lines, and mark its lowest grid point.
+def plot_contour(ax, W, B, Z, xlabel="w", ylabel="b"):
+    """Draw the MSE surface from above as contours; mark its lowest point.
 
     Parameters
     ----------
@@ -390,8 +402,13 @@ def plot_contour(ax, W, B, Z, xlabel: str = "w", ylabel: str = "b"):
     matplotlib.contour.QuadContourSet
         The filled contours (for a colour bar).
     """
+    from matplotlib.colors import BoundaryNorm
+
     levels = [0, 0.5, 1, 2, 4, 8, 16, 32, 64]
-    filled = ax.contourf(W, B, Z, levels=levels, cmap="viridis", extend="max")
+    # one distinct colour per band, although the levels are not evenly spaced
+    norm = BoundaryNorm(levels, ncolors=256, extend="max")
+    filled = ax.contourf(W, B, Z, levels=levels, cmap="viridis", norm=norm,
+                         extend="max")
     ax.contour(W, B, Z, levels=levels, colors="white", linewidths=0.5)
     w, b, _ = grid_minimum(W, B, Z)
     ax.plot([w], [b], "o", color="crimson")
@@ -402,8 +419,8 @@ def plot_contour(ax, W, B, Z, xlabel: str = "w", ylabel: str = "b"):
 
 
 # --8<-- [start:plot-grid]
-def plot_grid_points(ax, X: np.ndarray, Y: np.ndarray):
-    """Draw the points of a meshgrid and label each with its index ``[i, j]``.
+def plot_grid_points(ax, X, Y):
+    """Draw the points of a meshgrid, each labelled with its ``[i, j]``.
 
     Parameters
     ----------
@@ -419,12 +436,13 @@ def plot_grid_points(ax, X: np.ndarray, Y: np.ndarray):
     matplotlib.axes.Axes
         ``ax``.
     """
-    ax.plot(X, Y, "o", color="tab:blue", markersize=9)  # one column of points per line
+    ax.plot(X, Y, "o", color="tab:blue", markersize=9)
     rows, cols = X.shape
     for i in range(rows):
         for j in range(cols):
-            ax.annotate(f"[{i}, {j}]\n({X[i, j]:g}, {Y[i, j]:g})", (X[i, j], Y[i, j]),
-                        xytext=(0, 10), textcoords="offset points", ha="center")
+            label = f"[{i}, {j}]\n({X[i, j]:g}, {Y[i, j]:g})"
+            ax.annotate(label, (X[i, j], Y[i, j]), xytext=(0, 10),
+                        textcoords="offset points", ha="center")
     ax.set_xlabel("x")
     ax.set_ylabel("y")
     return ax

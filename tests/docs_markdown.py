@@ -26,6 +26,7 @@ class Fence:
     info: str  # what follows the fence mark, stripped
     body: str
     markers: list[str] = field(default_factory=list)  # comment markers just above the fence
+    dedent_lines: list[int] = field(default_factory=list)  # lines less indented than the fence
 
     @property
     def where(self) -> str:
@@ -55,9 +56,14 @@ def fences(path: Path) -> list[Fence]:
             j = i + 1
             while j < len(lines) and not close.match(lines[j]):
                 j += 1
-            indent = len(opening["indent"])
-            body = "\n".join(ln[indent:] if ln[:indent].strip() == "" else ln for ln in lines[i + 1 : j])
-            found.append(Fence(path, i + 1, opening["mark"], opening["info"].strip(), body + "\n", markers))
+            indent = opening["indent"]
+            inside = lines[i + 1 : j]
+            body = "\n".join(ln[len(indent):] if ln.startswith(indent) else ln.lstrip() for ln in inside)
+            # pytest-codeblocks strips indentation line by line, so such a line passes the test
+            # while Markdown ends the admonition (or list) there and breaks the page.
+            dedented = [i + 2 + k for k, ln in enumerate(inside) if ln.strip() and not ln.startswith(indent)]
+            found.append(Fence(path, i + 1, opening["mark"], opening["info"].strip(), body + "\n",
+                               markers, dedented))
             markers = []
             i = j
         elif line.strip():

@@ -72,7 +72,7 @@ def _sync_playwright():
         if os.environ.get("CI"):
             pytest.fail(f"browser tests cannot run on CI: missing {what}", pytrace=False)
         pytest.skip(
-            f"browser tests need {what}. Install them with "
+            f"browser tests need {what}. To install: "
             "`sudo apt-get install chromium fonts-wqy-microhei` and `pip install playwright`, "
             "or run `bash scripts/test.sh`, which installs them."
         )
@@ -170,8 +170,8 @@ def _switch_language(page, hreflang: str) -> None:
     assert link.count() == 1, f"no language-switcher link to {hreflang!r} in the header"
     page.locator(".md-header .md-select").hover()  # the list opens on hover/focus
     link.wait_for(state="visible")
-    link.click()
-    page.wait_for_load_state("load")
+    with page.expect_navigation(wait_until="load"):  # Material may resolve the link first
+        link.click()
 
 
 def test_language_switcher_leads_to_the_same_chapter_in_english_and_back(page, site_url):
@@ -194,6 +194,7 @@ def _search(page, term: str) -> None:
     query = page.locator("input.md-search__input")
     query.click()
     query.fill(term)
+    query.press("End")  # Material searches on keyup; fill() sends no key events
 
 
 def test_chinese_search_finds_the_chapter(page, site_url):

@@ -32,6 +32,8 @@ def problems(page) -> list[str]:
                 found.append(f"{f.where}: `{marker}` has no reason; add reason=\"why it can't run\"")
             if marker.startswith("pytest-codeblocks:skip"):
                 found.append(f"{f.where}: `{marker}` gives no reason; use pytest.mark.skip(reason=...)")
+        found += [f"{f.path.relative_to(ROOT)}:{n}: line is less indented than its fence "
+                  f"(line {f.line}); it breaks the page but not the test" for n in f.dedent_lines]
         found += _include_problems(f)
     for number, line in enumerate(page.read_text(encoding="utf-8").splitlines(), start=1):
         if INCLUDE_LINE.match(line) and number not in fenced_lines:
@@ -97,6 +99,13 @@ rm -rf /
 ```
 
 --8<-- "snippets/devices.py"
+
+??? success "Solution"
+
+    ```python
+    x = 1
+  y = 2
+    ```
 '''
 
 
@@ -114,5 +123,6 @@ def test_guard_catches_every_kind_of_problem(tmp_path, monkeypatch):
                      "bad.md:16: `pytest.mark.skip` has no reason", "bad.md:20: ```bash",
                      "bad.md:24: includes may only come from snippets/",
                      "bad.md:28: snippets/devices.py: no section 'no-such-section'",
-                     "bad.md:32: `--8<--` outside"):
+                     "bad.md:32: `--8<--` outside",
+                     "bad.md:38: line is less indented than its fence (line 36)"):
         assert expected in found, f"guard missed: {expected}\n{found}"

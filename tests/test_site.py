@@ -87,7 +87,10 @@ def test_notebook_is_rendered_and_downloadable(built_site):
         html = page.read_text(encoding="utf-8")
         assert "jp-Notebook" in html or "jupyter-wrapper" in html, f"{lang}: notebook not rendered as a page"
         assert "Traceback" not in html
-        assert (page.parent.parent / "02-linear-model-exercise.ipynb").is_file()
+        assert 'href="02-linear-model-exercise.ipynb" download' in html
+        assert json.loads((page.parent / "02-linear-model-exercise.ipynb").read_text())["cells"]
+        assert len(html) < 200_000, "the notebook page inlines mkdocs-jupyter's stylesheet again"
+        assert 'rel="stylesheet" href="../../assets/jupyter.css"' in html
 
 
 def test_api_reference_in_both_languages(built_site):

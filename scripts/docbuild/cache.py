@@ -125,6 +125,7 @@ def atomic_write(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600 files, which a web server may refuse to serve
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -78,7 +78,11 @@ FIGURES = [
         draw=_draw_mse_curve,
         labels={
             "zh": {"x": "权重 w", "y": "均方误差 MSE", "title": "穷举法：每个 w 的 MSE"},
-            "en": {"x": "weight w", "y": "mean squared error (MSE)", "title": "Exhaustive search: MSE of every w"},
+            "en": {
+                "x": "weight w",
+                "y": "mean squared error (MSE)",
+                "title": "Exhaustive search: MSE of every w",
+            },
         },
     ),
     Figure(
@@ -96,7 +100,12 @@ FIGURES = [
         draw=_draw_surface,
         labels={
             "zh": {"w": "权重 w", "b": "偏置 b", "z": "MSE", "title": "ŷ = x·w + b 的 MSE 曲面"},
-            "en": {"w": "weight w", "b": "bias b", "z": "MSE", "title": "MSE surface of ŷ = x·w + b"},
+            "en": {
+                "w": "weight w",
+                "b": "bias b",
+                "z": "MSE",
+                "title": "MSE surface of ŷ = x·w + b",
+            },
         },
     ),
     Figure(
@@ -105,7 +114,12 @@ FIGURES = [
         draw=_draw_contour,
         labels={
             "zh": {"w": "权重 w", "b": "偏置 b", "z": "MSE", "title": "同一曲面的等高线图（俯视）"},
-            "en": {"w": "weight w", "b": "bias b", "z": "MSE", "title": "The same surface from above (contours)"},
+            "en": {
+                "w": "weight w",
+                "b": "bias b",
+                "z": "MSE",
+                "title": "The same surface from above (contours)",
+            },
         },
     ),
 ]

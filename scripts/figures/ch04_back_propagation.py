@@ -21,64 +21,63 @@ def _num(v: float) -> str:
 def _draw_graph(d, t):
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
-    from matplotlib.patches import Circle, FancyBboxPatch
+    from matplotlib.patches import FancyBboxPatch
 
     fwd, bwd = "#1f4e9c", "#c0392b"
-    fig, ax = plt.subplots(figsize=(9.6, 4.2))
-    ax.set_xlim(-0.9, 10.3)
-    ax.set_ylim(-2.55, 2.3)
+    fig, ax = plt.subplots(figsize=(10.6, 4.3))
+    ax.set_xlim(-0.8, 11.6)
+    ax.set_ylim(-2.3, 2.3)
     ax.set_aspect("equal")
     ax.axis("off")
 
-    # leaves (values) are circles, operations are rounded boxes
-    values = {"x": (0.0, 1.1), "w": (0.0, -1.1), "y": (4.4, -1.9)}
-    ops = {"mul": (2.0, 0.0), "sub": (4.4, 0.0), "sq": (6.8, 0.0)}
-    out = (9.2, 0.0)
-    for name, (cx, cy) in values.items():
-        ax.add_patch(Circle((cx, cy), 0.42, fc="#eef3fb", ec=fwd, lw=1.5))
-        ax.text(cx, cy, f"${name}$", ha="center", va="center", fontsize=15)
-    for name, (cx, cy) in ops.items():
-        ax.add_patch(FancyBboxPatch((cx - 0.5, cy - 0.4), 1.0, 0.8, boxstyle="round,pad=0.05",
-                                    fc="#fdf2e3", ec="#b9770e", lw=1.5))
-    ax.text(*ops["mul"], r"$\times$", ha="center", va="center", fontsize=18)
-    ax.text(*ops["sub"], r"$-$", ha="center", va="center", fontsize=18)
-    ax.text(*ops["sq"], r"$(\cdot)^2$", ha="center", va="center", fontsize=15)
-    ax.add_patch(Circle(out, 0.55, fc="#fbeeee", ec=bwd, lw=1.5))
-    ax.text(*out, t["loss"], ha="center", va="center", fontsize=12)
+    def node(center, text, face, edge, width=1.1, size=14):
+        cx, cy = center
+        ax.add_patch(FancyBboxPatch((cx - width / 2, cy - 0.33), width, 0.66,
+                                    boxstyle="round,pad=0.08", fc=face, ec=edge, lw=1.5))
+        ax.text(cx, cy, text, ha="center", va="center", fontsize=size)
 
-    def arrow(a, b, color, rad=0.0, shrink=24):
+    # leaves hold values (blue), operations are orange, the loss is red
+    x, w, y = (0.0, 1.2), (0.0, -1.2), (5.3, 1.75)
+    mul, sub, sq, out = (2.4, 0.0), (5.3, 0.0), (8.2, 0.0), (10.9, 0.0)
+    for center, name in ((x, "x"), (w, "w"), (y, "y")):
+        node(center, f"${name} = {_num(d[name])}$", "#eef3fb", fwd, width=1.3)
+    node(mul, r"$\times$", "#fdf2e3", "#b9770e", width=0.8, size=17)
+    node(sub, r"$-$", "#fdf2e3", "#b9770e", width=0.8, size=17)
+    node(sq, r"$(\cdot)^2$", "#fdf2e3", "#b9770e", width=0.9)
+    node(out, t["loss"], "#fbeeee", bwd, width=0.9, size=13)
+
+    def arrow(a, b, color, rad=0.0, shrink=(26, 26)):
         ax.annotate("", xy=b, xytext=a, arrowprops=dict(
-            arrowstyle="-|>", color=color, lw=1.6, shrinkA=shrink, shrinkB=shrink,
+            arrowstyle="-|>", color=color, lw=1.6, shrinkA=shrink[0], shrinkB=shrink[1],
             connectionstyle=f"arc3,rad={rad}", mutation_scale=16))
 
-    # forward edges (blue) with their values
-    arrow(values["x"], ops["mul"], fwd)
-    arrow(values["w"], ops["mul"], fwd)
-    arrow(ops["mul"], ops["sub"], fwd)
-    arrow(values["y"], ops["sub"], fwd, shrink=20)
-    arrow(ops["sub"], ops["sq"], fwd)
-    arrow(ops["sq"], out, fwd)
-    style = dict(ha="center", fontsize=12, color=fwd)
-    ax.text(0.55, 1.35, f"$x={_num(d['x'])}$", **style)
-    ax.text(3.2, 0.2, rf"$\hat{{y}}={_num(d['y_hat'])}$", **style)
-    ax.text(4.95, -1.1, f"$y={_num(d['y'])}$", ha="left", fontsize=12, color=fwd)
-    ax.text(5.6, 0.2, f"$r={_num(d['r'])}$", **style)
-    ax.text(8.0, 0.2, rf"$\mathrm{{loss}}={_num(d['loss'])}$", **style)
-    ax.text(0.55, -1.55, f"$w={_num(d['w'])}$", **style)
+    # forward pass: values flow left to right
+    arrow(x, mul, fwd, shrink=(30, 22))
+    arrow(w, mul, fwd, shrink=(30, 22))
+    arrow(y, sub, fwd, shrink=(18, 18))
+    arrow(mul, sub, fwd, shrink=(22, 22))
+    arrow(sub, sq, fwd, shrink=(22, 26))
+    arrow(sq, out, fwd, shrink=(26, 28))
+    above = dict(ha="center", va="bottom", fontsize=13, color=fwd)
+    ax.text(3.85, 0.12, rf"$\hat{{y}} = {_num(d['y_hat'])}$", **above)
+    ax.text(6.75, 0.12, f"$r = {_num(d['r'])}$", **above)
+    ax.text(9.55, 0.12, rf"$\mathrm{{loss}} = {_num(d['loss'])}$", **above)
 
-    # backward edges (red, curved underneath) with the gradient of the loss at each node
-    arrow(out, ops["sq"], bwd, rad=-0.55)
-    arrow(ops["sq"], ops["sub"], bwd, rad=-0.55)
-    arrow(ops["sub"], ops["mul"], bwd, rad=-0.55)
-    arrow(ops["mul"], values["w"], bwd, rad=-0.35)
-    g = dict(ha="center", fontsize=11.5, color=bwd)
-    ax.text(8.0, 1.05, rf"$\frac{{\partial\,\mathrm{{loss}}}}{{\partial r}}=2r={_num(d['dloss_dr'])}$", **g)
-    ax.text(5.6, 1.05, rf"$\frac{{\partial r}}{{\partial \hat{{y}}}}=1$", **g)
-    ax.text(3.2, 1.05, rf"$\frac{{\partial \hat{{y}}}}{{\partial w}}=x={_num(d['dyhat_dw'])}$", **g)
-    ax.text(2.25, -1.75,
-            rf"$\frac{{\partial\,\mathrm{{loss}}}}{{\partial w}}"
-            rf"={_num(d['dloss_dr'])}\times 1\times {_num(d['dyhat_dw'])}={_num(d['dloss_dw'])}$",
-            ha="left", fontsize=13, color=bwd)
+    # backward pass: gradients of the loss flow right to left, under the graph
+    arrow(out, sq, bwd, rad=-0.5, shrink=(28, 26))
+    arrow(sq, sub, bwd, rad=-0.5, shrink=(26, 22))
+    arrow(sub, mul, bwd, rad=-0.5, shrink=(22, 22))
+    arrow(mul, w, bwd, rad=-0.3, shrink=(22, 30))
+    below = dict(ha="center", va="top", fontsize=13, color=bwd)
+    ax.text(9.55, -0.78, "$1$", **below)
+    ax.text(6.75, -0.78, rf"$\dfrac{{\partial\,\mathrm{{loss}}}}{{\partial r}} = 2r = {_num(d['dloss_dr'])}$",
+            **below)
+    dyhat = d["dloss_dr"] * d["dr_dyhat"]
+    ax.text(3.85, -0.78, rf"$\dfrac{{\partial\,\mathrm{{loss}}}}{{\partial \hat{{y}}}}"
+            rf" = {_num(d['dloss_dr'])} \times 1 = {_num(dyhat)}$", **below)
+    ax.text(0.9, -1.72, rf"$\dfrac{{\partial\,\mathrm{{loss}}}}{{\partial w}}"
+            rf" = {_num(dyhat)} \times x = {_num(d['dloss_dw'])}$",
+            ha="left", va="center", fontsize=14, color=bwd)
 
     ax.legend(handles=[Line2D([], [], color=fwd, lw=2, label=t["forward"]),
                        Line2D([], [], color=bwd, lw=2, label=t["backward"])],
@@ -127,7 +126,7 @@ def _draw_quadratic(data, t):
     ax1.legend(frameon=False)
 
     xs = np.linspace(0.0, 4.5, 200)
-    ax2.plot(xs, 2 * xs, color="0.6", ls="--", lw=1.2, label="$y = 2x$")
+    ax2.plot(xs, 2 * xs, color="0.35", ls="--", lw=1.2, label="$y = 2x$", zorder=4)
     for (w1, w2, b), name, color in ((p100, t["short"], "C1"),
                                      (plong, t["long"].format(n=len(hlong)), "C0")):
         ax2.plot(xs, w1 * xs**2 + w2 * xs + b, color=color, lw=1.8,
