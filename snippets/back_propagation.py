@@ -21,8 +21,8 @@ from collections.abc import Sequence
 import torch
 
 # --8<-- [start:data]
-X_DATA: tuple[float, ...] = (1.0, 2.0, 3.0)  # hours studied
-Y_DATA: tuple[float, ...] = (2.0, 4.0, 6.0)  # exam points; the hidden rule is y = 2x
+# Chapter 02's data set: hours studied -> exam points; the hidden rule is y = 2x.
+from snippets.linear_model import X_DATA, Y_DATA
 # --8<-- [end:data]
 
 

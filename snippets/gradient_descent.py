@@ -13,20 +13,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-# The course's data set: hours of study x and exam score y, which lie exactly on y = 2x.
-X_DATA: tuple[float, ...] = (1.0, 2.0, 3.0)
-Y_DATA: tuple[float, ...] = (2.0, 4.0, 6.0)
-
-
 # --8<-- [start:model]
-def forward(x: float, w: float) -> float:
-    """Prediction of the linear model without bias: ``y_hat = x * w``."""
-    return x * w
-
-
-def loss(x: float, y: float, w: float) -> float:
-    """Squared error of one sample: ``(x * w - y) ** 2``."""
-    return (forward(x, w) - y) ** 2
+# Chapter 02's data set (x hours of study, y exam score, exactly y = 2x) and its model
+# forward(x, w) = x * w with the squared error loss(x, y, w) = (x * w - y) ** 2.
+from snippets.linear_model import X_DATA, Y_DATA, forward, loss
 
 
 def cost(xs: Sequence[float], ys: Sequence[float], w: float) -> float:

@@ -16,8 +16,8 @@ from snippets import back_propagation as bp  # noqa: E402
 
 
 def test_data_lies_on_y_equals_2x():
-    assert bp.X_DATA == (1.0, 2.0, 3.0)
-    assert bp.Y_DATA == (2.0, 4.0, 6.0)
+    assert list(bp.X_DATA) == [1.0, 2.0, 3.0]
+    assert list(bp.Y_DATA) == [2.0, 4.0, 6.0]
 
 
 def test_worked_example_by_hand():

@@ -15,8 +15,8 @@ XS, YS = gd.X_DATA, gd.Y_DATA
 
 
 def test_data_lie_on_y_equals_2x():
-    assert XS == (1.0, 2.0, 3.0)
-    assert YS == (2.0, 4.0, 6.0)
+    assert list(XS) == [1.0, 2.0, 3.0]
+    assert list(YS) == [2.0, 4.0, 6.0]
     assert gd.best_weight() == 2.0
 
 
