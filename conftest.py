@@ -14,13 +14,14 @@ it, and the code blocks live in docs/, not tests/.
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 
 import pytest
 
 from docs_markdown import INCLUDE, include_text, module_name
 
-CODEBLOCK_TIMEOUT_S = 60
+CODEBLOCK_TIMEOUT_S = float(os.environ.get("COURSE_CODEBLOCK_TIMEOUT_S", 60))
 
 _kinds: dict[str, str] = {}  # nodeid -> "verified" | "included" | "plain"
 _outcomes: Counter = Counter()
@@ -44,9 +45,11 @@ def _include_program(code: str) -> str | None:
         except (OSError, LookupError) as err:
             return f"raise LookupError({str(err)!r})\n"
         module = module_name(match["path"])
-        parts.append(
-            f"globals().update(vars(__import__('importlib').import_module({module!r})))\n{text}"
-        )
+        lines = text.splitlines(keepends=True)
+        future = "".join(ln for ln in lines if ln.startswith("from __future__ import"))
+        body = "".join(ln for ln in lines if not ln.startswith("from __future__ import"))
+        prelude = f"globals().update(vars(__import__('importlib').import_module({module!r})))\n"
+        parts.append(future + prelude + body)  # __future__ imports must come first
     return "\n".join(parts)
 
 
