@@ -18,8 +18,12 @@ import os
 from collections import Counter
 
 import pytest
+import torch
 
 from docs_markdown import INCLUDE, include_text, module_name
+
+# The blocks work on tiny tensors: one thread is as fast and keeps timings stable on a busy machine.
+torch.set_num_threads(1)
 
 CODEBLOCK_TIMEOUT_S = float(os.environ.get("COURSE_CODEBLOCK_TIMEOUT_S", 60))
 
