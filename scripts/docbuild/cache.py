@@ -21,7 +21,19 @@ CACHE_DIR = Path(os.environ.get("COURSE_CACHE_DIR", ROOT / ".cache"))
 # Where project imports are looked up: `snippets.*` from the root, `docbuild.*`/`figures.*`
 # from scripts/ (the same sys.path the hooks, the CLI and the tests use).
 IMPORT_ROOTS = (ROOT, ROOT / "scripts")
-BASE_LIBRARIES = ("torch", "numpy", "matplotlib")
+
+
+def _runtime_dependencies() -> tuple[str, ...]:
+    """The project's runtime dependencies (torch, numpy, matplotlib, the data packages...)."""
+    import re
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    return tuple(re.match(r"[A-Za-z0-9_.\-]+", dep)[0] for dep in project["dependencies"])
+
+
+# Their versions are part of every key: a new torch or a new data package rebuilds everything.
+BASE_LIBRARIES = _runtime_dependencies()
 
 
 def _module_file(name: str) -> Path | None:

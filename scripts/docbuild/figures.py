@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import shutil
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -38,7 +39,8 @@ class Figure:
     compute: Callable[[Any], Any]
     draw: Callable[[Any, Mapping[str, str]], Any]
     labels: Mapping[str, Mapping[str, str]]
-    packages: tuple[str, ...] = field(default=())  # data/library packages whose version matters
+    # Packages beyond the project's runtime dependencies whose version changes the figure.
+    packages: tuple[str, ...] = field(default=())
 
     def __post_init__(self):
         keys = {lang: set(self.labels.get(lang, ())) for lang in LANGUAGES}
@@ -68,6 +70,7 @@ def module_key(path: Path, device_type: str) -> str:
         sources,
         versions=cache.library_versions((*cache.BASE_LIBRARIES, *packages)),
         device=device_type,
+        threads=torch_threads(),
         font=[font[0], Path(font[1]).stat().st_size],
     )
 
@@ -79,7 +82,13 @@ def _declared_packages(path: Path) -> tuple[str, ...]:
     found: list[str] = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.keyword) and node.arg == "packages":
-            found.extend(ast.literal_eval(node.value))
+            try:
+                found.extend(ast.literal_eval(node.value))
+            except ValueError:
+                raise FigureBuildError(
+                    f"{cache.display(path)}:{node.value.lineno}: packages= must be a literal "
+                    "tuple of names, e.g. packages=(\"faraway\",): it is read without importing the module"
+                ) from None
     return tuple(sorted(set(found)))
 
 
@@ -153,6 +162,15 @@ def _claim(owners: dict[str, Path], names: list[str], path: Path) -> None:
             )
 
 
+def torch_threads() -> int:
+    """CPU threads for training: 1 unless COURSE_TORCH_THREADS says otherwise.
+
+    The figures train small models, where extra threads barely help and make timings erratic
+    on a shared machine; the count is part of the cache key since it can change the last bits.
+    """
+    return int(os.environ.get("COURSE_TORCH_THREADS", "1"))
+
+
 def _device_type(choice: str) -> str:
     if choice == "cpu":
         return "cpu"  # the default: decided without importing torch
@@ -169,6 +187,9 @@ def _build_one(fig: Figure, path: Path, entry: Path, docs_dir: Path, device: str
     for lang in LANGUAGES:
         output_path(fig.name, lang, docs_dir).unlink(missing_ok=True)
     log(f"figure {fig.name}: building ({cache.display(path)}, device={device})")
+    import torch
+
+    torch.set_num_threads(torch_threads())
     try:
         data = fig.compute(resolve_device(device))
         images = {lang: style.render_png(fig.draw, data, fig.labels[lang], lang) for lang in LANGUAGES}
