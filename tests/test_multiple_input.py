@@ -1,0 +1,183 @@
+"""Tests of snippets/multiple_input.py (chapter 07)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+import torch
+from torch import nn
+
+from snippets import datasets
+from snippets import multiple_input as mi
+
+
+@pytest.fixture(scope="module", autouse=True)
+def one_thread():
+    """Thousands of tiny steps: one CPU thread is faster (and much faster on a busy machine)."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+@pytest.fixture(scope="module")
+def long_history():
+    """The chapter's long run (LONG_EPOCHS epochs), trained once for all tests that need it."""
+    return mi.long_run()
+
+
+@pytest.fixture(scope="module")
+def activation_runs():
+    """The exercise's comparison, as the figure runs it (3000 epochs)."""
+    return mi.compare_activations(epochs=3000)
+
+
+def test_preview_shows_the_first_records_with_feature_names():
+    lines = mi.preview(3).splitlines()
+    assert len(lines) == 4
+    assert lines[0].split() == [*mi.FEATURES, "y"]
+    # the first record of the course's diabetes.csv
+    assert lines[1].split() == ["-0.2941", "0.4874", "0.1803", "-0.2929", "0.0000", "0.0015",
+                                "-0.5312", "-0.0333", "0"]
+    assert len(mi.FEATURES) == 8
+
+
+def test_majority_baseline_is_the_share_of_the_larger_class():
+    assert mi.majority_baseline(torch.tensor([[1.0], [1.0], [0.0], [1.0]])) == 0.75
+    assert mi.majority_baseline(torch.tensor([[0.0], [0.0], [0.0], [1.0]])) == 0.75
+    _, y = datasets.diabetes()
+    assert f"{mi.majority_baseline(y):.4f}" == "0.6535"  # 496 of 759
+    x_train, y_train, x_test, y_test = datasets.diabetes_split()
+    assert f"{mi.majority_baseline(y_train):.4f} {mi.majority_baseline(y_test):.4f}" == "0.6540 0.6513"
+
+
+def test_constant_prediction_loss_is_the_entropy_of_the_labels():
+    _, y_train, _, _ = datasets.diabetes_split()
+    p = y_train.mean().item()
+    entropy = -(p * math.log(p) + (1 - p) * math.log(1 - p))
+    assert mi.constant_prediction_loss(y_train) == pytest.approx(entropy, rel=1e-5)
+    assert f"{mi.constant_prediction_loss(y_train):.4f}" == "0.6449"
+    # no other constant does better
+    for q in (p - 0.05, p + 0.05):
+        worse = nn.functional.binary_cross_entropy(torch.full_like(y_train, q), y_train).item()
+        assert worse > mi.constant_prediction_loss(y_train)
+
+
+def test_per_sample_loop_and_matrix_product_agree():
+    x, _ = datasets.diabetes()
+    torch.manual_seed(0)
+    layer = nn.Linear(8, 1)
+    w, b = layer.weight.detach(), layer.bias.detach()
+    slow = mi.predict_per_sample(x, w, b)
+    fast = mi.predict_vectorised(x, w, b)
+    assert slow.shape == fast.shape == (759, 1)
+    assert torch.allclose(slow, fast, atol=1e-6)
+    assert torch.allclose(fast, torch.sigmoid(layer(x)))
+    assert ((fast > 0) & (fast < 1)).all()
+
+
+def test_linear_layers_without_activation_collapse_into_one():
+    x, _ = datasets.diabetes()
+    torch.manual_seed(0)
+    stack = nn.Sequential(nn.Linear(8, 6), nn.Linear(6, 4), nn.Linear(4, 1))
+    weight, bias = mi.compose_linear(*stack)
+    assert weight.shape == (1, 8) and bias.shape == (1,)
+    assert not weight.requires_grad
+    with torch.no_grad():
+        assert torch.allclose(stack(x), x @ weight.T + bias, atol=1e-6)
+    one, _ = mi.compose_linear(stack[0])
+    assert torch.equal(one, stack[0].weight.detach())
+
+
+def test_diabetes_net_layers_shapes_and_parameter_count():
+    torch.manual_seed(0)
+    model = mi.DiabetesNet()
+    shapes = [tuple(p.shape) for p in model.parameters()]
+    assert shapes == [(6, 8), (6,), (4, 6), (4,), (1, 4), (1,)]
+    assert sum(p.numel() for p in model.parameters()) == 87
+    assert isinstance(model.activation, nn.Sigmoid) and isinstance(model.sigmoid, nn.Sigmoid)
+    x, _ = datasets.diabetes()
+    y_pred = model(x)
+    assert y_pred.shape == (759, 1)
+    assert ((y_pred > 0) & (y_pred < 1)).all()
+    # activations have no parameters: same seed, same initial weights, whatever the activation
+    torch.manual_seed(0)
+    relu_model = mi.DiabetesNet(nn.ReLU)
+    assert isinstance(relu_model.activation, nn.ReLU)
+    for a, b in zip(model.parameters(), relu_model.parameters()):
+        assert torch.equal(a, b)
+
+
+def test_accuracy_thresholds_at_one_half():
+    y_pred = torch.tensor([[0.2], [0.7], [0.51], [0.5]])
+    y = torch.tensor([[0.0], [1.0], [0.0], [0.0]])
+    assert mi.accuracy(y_pred, y) == 0.75
+
+
+def test_short_run_sits_on_the_plateau():
+    """The numbers the page prints after 500 epochs: stuck at the majority baseline."""
+    model, history = mi.train(epochs=500)
+    assert set(history) == {"train_loss", "test_loss", "train_acc", "test_acc"}
+    assert all(len(values) == 500 for values in history.values())
+    assert f"{history['train_loss'][0]:.4f} {history['train_loss'][-1]:.4f}" == "0.7280 0.6456"
+    assert f"{history['test_acc'][-1]:.4f}" == "0.6513"
+    assert mi.epochs_at_baseline(history) == 500  # never beat the baseline
+    x_train, _, _, _ = datasets.diabetes_split()
+    spreads = mi.spread_per_layer(model, x_train)
+    assert len(spreads) == 4
+    assert spreads[0] > spreads[1] > spreads[2] > spreads[3]  # each sigmoid squeezes
+    assert spreads[3] < 0.01
+
+
+def test_training_is_seeded():
+    _, first = mi.train(epochs=30)
+    _, again = mi.train(epochs=30)
+    _, other = mi.train(epochs=30, seed=1)
+    assert first == again
+    assert first["train_loss"] != other["train_loss"]
+
+
+def test_long_run_escapes_the_plateau_and_beats_the_baseline(long_history):
+    history = long_history
+    assert len(history["train_loss"]) == mi.LONG_EPOCHS == 10_000
+    # the plateau: thousands of epochs at the majority class, loss at the label entropy
+    plateau = mi.epochs_at_baseline(history)
+    assert 5000 <= plateau <= 7500
+    assert abs(history["train_loss"][plateau // 2] - 0.6449) < 0.002
+    # then it learns: the tolerance bands quoted on the page
+    assert 0.70 <= history["test_acc"][-1] <= 0.82
+    assert 0.70 <= history["train_acc"][-1] <= 0.82
+    assert history["test_loss"][-1] < 0.50 and history["train_loss"][-1] < 0.50
+
+
+def test_other_seeds_leave_the_plateau_at_other_epochs():
+    _, history = mi.train(epochs=5000, seed=1)
+    assert 3000 <= mi.epochs_at_baseline(history) <= 3600  # page: "about 3300"
+
+
+def test_activations_compared_from_the_same_start(activation_runs, long_history):
+    runs = activation_runs
+    assert list(runs) == list(mi.ACTIVATIONS)
+    # the sigmoid run is the long run's beginning: same seed, same data, same steps
+    assert runs["Sigmoid"]["test_loss"] == long_history["test_loss"][:3000]
+    # sigmoid is still on its plateau after 3000 epochs; the others left it within ~500
+    assert runs["Sigmoid"]["test_acc"][-1] == pytest.approx(0.6513, abs=1e-4)
+    for name in ("Tanh", "ReLU", "LeakyReLU"):
+        assert mi.epochs_at_baseline(runs[name]) < 600
+        assert 0.75 <= runs[name]["test_acc"][-1] <= 0.85
+        assert runs[name]["test_loss"][-1] < 0.47
+
+
+def test_larger_learning_rate_and_adam_shorten_the_plateau():
+    _, sgd = mi.train(epochs=800, lr=1.0)
+    _, adam = mi.train(epochs=800, lr=0.01, optimizer="Adam")
+    assert mi.epochs_at_baseline(sgd) < 800
+    assert mi.epochs_at_baseline(adam) < 200
+    assert sgd["test_acc"][-1] > 0.70 and adam["test_acc"][-1] > 0.70
+
+
+def test_train_runs_on_the_requested_device():
+    model, history = mi.train(epochs=2, device=torch.device("cpu"))
+    assert next(model.parameters()).device.type == "cpu"
+    assert len(history["test_acc"]) == 2
