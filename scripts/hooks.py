@@ -1,7 +1,7 @@
 """mkdocs hooks: build figures and notebooks before the pages, render math into MathML.
 
 mkdocs-static-i18n runs one build per language, so `on_pre_build` fires twice; the builders
-are content-cached, so the second call (and every no-change rebuild) only compares hashes.
+are content-cached, and a no-change rebuild skips even the hashing (see STATE_FILE).
 """
 
 from __future__ import annotations
