@@ -6,4 +6,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --browser
 export NO_MKDOCS_2_WARNING=1
-exec .venv/bin/python -m pytest "$@"
+# Playwright's sync API leaves its asyncio loop to the garbage collector at exit; Python then
+# prints a ResourceWarning after pytest's summary. It is noise, not a test result.
+exec .venv/bin/python -W "ignore:unclosed event loop:ResourceWarning" -m pytest "$@"
