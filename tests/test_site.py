@@ -105,3 +105,13 @@ def test_api_reference_in_both_languages(built_site):
 def test_no_change_rebuild_retrains_and_executes_nothing(built_site, tmp_path):
     again = build_site(tmp_path / "site")
     assert "building" not in again.log and "executing" not in again.log, again.log
+
+
+def test_every_figure_is_localised(built_site):
+    """Each figure exists once per language, and the two images differ (their labels do)."""
+    zh = {p.name for p in (built_site.site / "figures").glob("*.png")}
+    en = {p.name for p in (built_site.site / "en" / "figures").glob("*.png")}
+    assert zh and zh == en
+    same = [n for n in zh if (built_site.site / "figures" / n).read_bytes()
+            == (built_site.site / "en" / "figures" / n).read_bytes()]
+    assert not same, f"figures identical in both languages (labels not localised?): {same}"
