@@ -12,15 +12,6 @@ from snippets import datasets
 from snippets import multiple_input as mi
 
 
-@pytest.fixture(scope="module", autouse=True)
-def one_thread():
-    """Thousands of tiny steps: one CPU thread is faster (and much faster on a busy machine)."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 @pytest.fixture(scope="module")
 def long_history():
     """The chapter's long run (LONG_EPOCHS epochs), trained once for all tests that need it."""

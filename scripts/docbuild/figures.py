@@ -16,7 +16,7 @@ import json
 import os
 import shutil
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -39,8 +39,6 @@ class Figure:
     compute: Callable[[Any], Any]
     draw: Callable[[Any, Mapping[str, str]], Any]
     labels: Mapping[str, Mapping[str, str]]
-    # Packages beyond the project's runtime dependencies whose version changes the figure.
-    packages: tuple[str, ...] = field(default=())
 
     def __post_init__(self):
         keys = {lang: set(self.labels.get(lang, ())) for lang in LANGUAGES}
@@ -65,31 +63,13 @@ def module_key(path: Path, device_type: str) -> str:
 
     font = style.cjk_font()
     sources = sorted(set(cache.project_sources(path)) | {p.resolve() for p in RENDERING_CODE})
-    packages = _declared_packages(path)
     return cache.content_key(
         sources,
-        versions=cache.library_versions((*cache.BASE_LIBRARIES, *packages)),
+        versions=cache.library_versions(),  # every runtime dependency, data packages included
         device=device_type,
         threads=torch_threads(),
         font=[font[0], Path(font[1]).stat().st_size],
     )
-
-
-def _declared_packages(path: Path) -> tuple[str, ...]:
-    """Packages named in `packages=(...)` of the module's figures, read without importing it."""
-    import ast
-
-    found: list[str] = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.keyword) and node.arg == "packages":
-            try:
-                found.extend(ast.literal_eval(node.value))
-            except ValueError:
-                raise FigureBuildError(
-                    f"{cache.display(path)}:{node.value.lineno}: packages= must be a literal "
-                    "tuple of names, e.g. packages=(\"faraway\",): it is read without importing the module"
-                ) from None
-    return tuple(sorted(set(found)))
 
 
 def load_figures(path: Path) -> list[Figure]:

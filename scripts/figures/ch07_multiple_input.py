@@ -4,34 +4,19 @@ hidden-layer activations in the exercise."""
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from functools import lru_cache
 
 import numpy as np
-import torch
 
 from docbuild.figures import Figure
 from snippets import datasets
 from snippets import multiple_input as mi
 
 
-@contextmanager
-def _one_thread():
-    """Thousands of tiny full-batch steps: a second CPU thread only adds waiting (and on a busy
-    machine a lot of it), so train on one thread and restore the setting afterwards."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(threads)
-
-
 @lru_cache(maxsize=None)
 def _long_run(device):
     """Both long-run figures plot the same run: train it once per build."""
-    with _one_thread():
-        history = mi.long_run(device=device)
+    history = mi.long_run(device=device)
     _, y_train, _, y_test = datasets.diabetes_split()
     return {
         "history": history,
@@ -97,8 +82,7 @@ def _draw_accuracy(data, t):
 
 
 def _activations(device):
-    with _one_thread():
-        return mi.compare_activations(epochs=3000, device=device)
+    return mi.compare_activations(epochs=3000, device=device)
 
 
 def _draw_activations(runs, t):
@@ -147,7 +131,6 @@ FIGURES = [
                    "end": "last epoch:\ntrain {train:.4f}, test {test:.4f}",
                    "title": "8→6→4→1 sigmoid network, SGD lr = 0.1, full batch"},
         },
-        packages=("faraway",),
     ),
     Figure(
         name="multi-input-accuracy",
@@ -167,7 +150,6 @@ FIGURES = [
                    "end": "last epoch: train {train:.4f}, test {test:.4f}",
                    "title": "Accuracy on the training and the test split"},
         },
-        packages=("faraway",),
     ),
     Figure(
         name="multi-input-activations",
@@ -181,6 +163,5 @@ FIGURES = [
                    "legend": "hidden activation: last epoch", "baseline": "majority baseline",
                    "title": "Other hidden activations (sigmoid output kept; same seed, SGD lr = 0.1)"},
         },
-        packages=("faraway",),
     ),
 ]

