@@ -1,12 +1,13 @@
 """Build (or rebuild) the site's figures and notebooks without running mkdocs.
 
     python scripts/build_figures.py                    # what changed, on the CPU
-    python scripts/build_figures.py --only linear-model-mse-curve --force
+    python scripts/build_figures.py --only ch02-mse-curve --force
+    python scripts/build_figures.py --only ch03_gradient_descent   # one chapter's figures
     python scripts/build_figures.py --device cuda      # train on the GPU (fails clearly if none)
     python scripts/build_figures.py --list
 
 Outputs land in docs/<lang>/figures/ and docs/<lang>/notebooks/; `mkdocs build` and
-`mkdocs serve` run the same code through scripts/hooks.py (set COURSE_DEVICE to pick the device).
+`mkdocs serve` run the same code through scripts/hooks.py (COURSE_DEVICE picks the device there).
 """
 
 from __future__ import annotations
@@ -14,32 +15,35 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from docbuild import cache, figures, notebooks  # noqa: E402
+from docbuild import cache, figures, notebooks, settings
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--only", action="append", metavar="NAME",
-                        help="a figure or figure module to build (repeatable)")
+                        help="a figure (ch02-mse-curve) or figure module (ch02_linear_model); repeatable")
     parser.add_argument("--force", action="store_true", help="rebuild even if cached")
-    parser.add_argument("--device", default="cpu", choices=("auto", "cpu", "cuda"))
+    parser.add_argument("--device", choices=settings.DEVICES, help="default: COURSE_DEVICE, else cpu")
     parser.add_argument("--list", action="store_true", help="list figures and exit")
     parser.add_argument("--no-notebooks", action="store_true", help="skip the notebooks")
     args = parser.parse_args(argv)
+    try:
+        chosen = settings.load()
+    except settings.SettingsError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
     docs_dir = cache.ROOT / "docs"
 
     if args.list:
         for path in figures.figure_modules():
             for fig in figures.load_figures(path):
-                print(f"{fig.name:40} {cache.display(path)}")
+                print(f"{figures.figure_id(path, fig.name):40} {cache.display(path)}")
         return 0
     started = time.perf_counter()
     try:
-        status = figures.build_figures(docs_dir, args.device, set(args.only or ()) or None, args.force)
+        status = figures.build_figures(docs_dir, args.device or chosen.device, set(args.only or ()) or None,
+                                       args.force, threads=chosen.torch_threads, timeout_s=chosen.figure_timeout_s)
         if not args.no_notebooks and not args.only:
             status |= notebooks.build_notebooks(docs_dir)
     except (figures.FigureBuildError, notebooks.NotebookError, RuntimeError) as err:

@@ -1,69 +1,93 @@
-"""mkdocs hooks: build figures and notebooks before the pages, render math into MathML.
+"""mkdocs hooks: build figures and notebooks before the pages, expand includes, render math.
 
-mkdocs-static-i18n runs one build per language, so `on_pre_build` fires twice; the builders
-are content-cached, and a no-change rebuild skips even the hashing (see STATE_FILE).
+mkdocs-static-i18n runs one build per language (the English one inside the Chinese build's
+`on_post_build`), so `on_pre_build` fires twice; the builders are content-cached, and a
+no-change rebuild skips even the hashing (`docbuild.build_state`).
 """
 
 from __future__ import annotations
 
-import json
-import os
-import sys
+import logging
+import shutil
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
-from mkdocs.structure.files import File
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # makes `docbuild` importable
+from docbuild import build_state, figures, mathml, notebook_page, notebooks, patches, program, settings
 
-from docbuild import cache, figures, mathml, notebook_page, notebooks  # noqa: E402
+patches.notebooks_are_pages()
 
-# mkdocs-jupyter under i18n copies notebooks in language folders as raw JSON unless they count
-# as documentation pages (measured; see ../shared/TOOLCHAIN.md).
-_is_page = File.is_documentation_page
-File.is_documentation_page = lambda self: _is_page(self) or self.src_uri.endswith(".ipynb")
+
+class _Warnings(logging.Handler):
+    """Counts the warnings of a build: in strict mode any warning fails it after the last hook."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record):
+        self.count += 1
+
+
+_run = {"command": "build", "warnings": _Warnings(), "state": None}
+logging.getLogger("mkdocs").addHandler(_run["warnings"])
+
+
+def on_startup(command, dirty):
+    _run["command"] = command
 
 
 @event_priority(-200)
 def on_config(config, **kwargs):
-    # mkdocstrings reads theme.language before i18n switches it: English pages would get
-    # Chinese section titles ("参数") without this.
-    handler = config.plugins.get("mkdocstrings")
-    if handler is not None:
-        handler.handlers._locale = str(config.theme["language"]).replace("_", "-")
+    try:
+        config.course_settings = settings.load()
+    except settings.SettingsError as err:
+        raise PluginError(str(err)) from None
+    patches.mkdocstrings_locale(config)
+    _run.setdefault("site_dir", Path(config["site_dir"]))  # the outer build's: i18n nests the rest
     return config
 
 
-# The state of every input and output of the figure and notebook builders after the last good
-# build. i18n calls on_pre_build once per language and `mkdocs serve` once per edit: when that
-# state has not changed, there is nothing to check (this also skips importing matplotlib).
-STATE_FILE = cache.CACHE_DIR / "last-good-build.json"
+def _docs_root(config) -> Path:
+    docs_dir = Path(config["docs_dir"])
+    return docs_dir.parent if docs_dir.name in figures.LANGUAGES else docs_dir  # i18n may narrow it
+
+
+def _building_other_language(config) -> bool:
+    i18n = config.plugins.get("i18n")
+    return bool(getattr(i18n, "building", False))
 
 
 def on_pre_build(config, **kwargs):
-    docs_dir = Path(config["docs_dir"])
-    if docs_dir.name in notebooks.LANGUAGES:  # i18n may point docs_dir at a language folder
-        docs_dir = docs_dir.parent
-    state = _state(docs_dir)
-    if STATE_FILE.is_file() and json.loads(STATE_FILE.read_text()) == state:
+    if _building_other_language(config):
+        return  # the outer build has brought everything up to date
+    _run["warnings"].count = 0
+    chosen = config.course_settings
+    docs_dir = _docs_root(config)
+    state = build_state.current(docs_dir, chosen)
+    _run["state"] = state
+    if build_state.unchanged(state):
         return
+    build_state.forget()  # until this build has succeeded
     try:
-        figures.build_figures(docs_dir, device=os.environ.get("COURSE_DEVICE", "cpu"))
+        figures.build_figures(docs_dir, device=chosen.device, threads=chosen.torch_threads,
+                              timeout_s=chosen.figure_timeout_s)
         notebooks.build_notebooks(docs_dir)
     except (figures.FigureBuildError, notebooks.NotebookError, RuntimeError) as err:
         raise PluginError(str(err)) from err
-    cache.atomic_write(STATE_FILE, json.dumps(_state(docs_dir)).encode())
+    _run["state"] = build_state.current(docs_dir, chosen)
 
 
-def _state(docs_dir: Path) -> list:
-    root = docs_dir.parent
-    paths = [root / "pyproject.toml", *sorted((root / "snippets").rglob("*.py")),
-             *sorted((root / "scripts").rglob("*.py")), *sorted(docs_dir.glob("*/notebooks/*")),
-             *sorted(docs_dir.glob("*/figures/*"))]
-    stats = [[str(p), p.stat().st_mtime_ns, p.stat().st_size] for p in paths if p.is_file()]
-    settings = {name: os.environ.get(name) for name in ("COURSE_DEVICE", "COURSE_TORCH_THREADS")}
-    return [settings, cache.library_versions(), stats]
+def on_page_markdown(markdown, page, config, files):
+    """Expand the `--8<--` includes of ```python blocks exactly as the harness runs them."""
+    path = Path(page.file.abs_src_path)
+    if path.suffix != ".md":
+        return markdown
+    try:
+        return program.expand(path, page.file.src_uri.split("/")[0], text=markdown).text
+    except program.PageError as err:
+        raise PluginError(str(err)) from err
 
 
 def on_page_content(html, page, config, files):
@@ -79,6 +103,29 @@ def on_post_page(output, page, config):
     if _is_notebook(page):
         return notebook_page.externalise_css(output, Path(page.file.abs_dest_path), Path(config["site_dir"]))
     return output
+
+
+@event_priority(-200)  # after i18n's on_post_build, which builds the other languages
+def on_post_build(config):
+    if _building_other_language(config) or _run["state"] is None:
+        return
+    strict = config.get("strict")
+    if not (strict and _run["warnings"].count):
+        build_state.record(_run["state"])
+
+
+def on_build_error(error):
+    build_state.forget()
+    if _run["command"] == "build":
+        _remove_stale_site()
+
+
+def _remove_stale_site():
+    """A failed `mkdocs build` leaves no half-old site that could pass for the current one."""
+    site = _run.get("site_dir")
+    if site is not None and site.is_dir():
+        shutil.rmtree(site, ignore_errors=True)
+        logging.getLogger("mkdocs").error(f"build failed: removed {site} so that no stale site is left")
 
 
 def _is_notebook(page) -> bool:

@@ -16,9 +16,11 @@ onto a matplotlib ``Axes``.
 
 from __future__ import annotations
 
+# --8<-- [start:imports]
 from collections.abc import Sequence
 
 import torch
+# --8<-- [end:imports]
 
 # --8<-- [start:data]
 # Chapter 02's data set: hours studied -> exam points; the hidden rule is y = 2x.

@@ -10,6 +10,7 @@ processes, and the Titanic exercise: preprocessing with training-split statistic
 
 from __future__ import annotations
 
+# --8<-- [start:imports]
 import argparse
 import statistics
 from pathlib import Path
@@ -21,6 +22,7 @@ from torch.utils.data import DataLoader, Dataset
 
 from snippets import datasets
 from snippets.multiple_input import DiabetesNet, accuracy
+# --8<-- [end:imports]
 
 TITANIC_FEATURES = (
     "sex", "age", "sibsp", "parch", "fare",

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+# --8<-- [start:imports]
 import torch
+# --8<-- [end:imports]
 
-CHOICES = ("auto", "cpu", "cuda")
-
-
+# --8<-- [start:resolve]
 def resolve_device(choice: str = "cpu") -> torch.device:
     """Turn ``"auto"``, ``"cpu"`` or ``"cuda"`` into a :class:`torch.device`.
 
@@ -23,8 +23,9 @@ def resolve_device(choice: str = "cpu") -> torch.device:
     RuntimeError
         If ``"cuda"`` is requested on a machine where PyTorch sees no CUDA device.
     """
-    if choice not in CHOICES:
-        raise ValueError(f"device must be one of {', '.join(CHOICES)}, not {choice!r}")
+    choices = ("auto", "cpu", "cuda")
+    if choice not in choices:
+        raise ValueError(f"device must be one of {', '.join(choices)}, not {choice!r}")
     if choice == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     if choice == "cuda" and not torch.cuda.is_available():
@@ -34,3 +35,4 @@ def resolve_device(choice: str = "cpu") -> torch.device:
             "Use --device cpu or --device auto."
         )
     return torch.device(choice)
+# --8<-- [end:resolve]

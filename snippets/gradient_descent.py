@@ -10,8 +10,10 @@ argument, and the training functions return the whole history instead of printin
 
 from __future__ import annotations
 
+# --8<-- [start:imports]
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+# --8<-- [end:imports]
 
 # --8<-- [start:model]
 # Chapter 02's data set (x hours of study, y exam score, exactly y = 2x) and its model
@@ -58,20 +60,6 @@ class History:
 # --8<-- [end:history]
 
 
-@dataclass(frozen=True)
-class SGDHistory(History):
-    """A :class:`History` plus the number that the course notes print as SGD's "loss".
-
-    Attributes
-    ----------
-    last_loss
-        ``last_loss[k]`` is the loss of the LAST sample of epoch ``k + 1``, computed after that
-        sample's update (so it pairs with ``w[k + 1]``). It is not the cost of the epoch.
-    """
-
-    last_loss: list[float]
-
-
 # --8<-- [start:train_gd]
 def train_gd(
     w: float = 1.0,
@@ -108,6 +96,20 @@ def train_gd(
 
 
 # --8<-- [start:train_sgd]
+@dataclass(frozen=True)
+class SGDHistory(History):
+    """A :class:`History` plus the number that the course notes print as SGD's "loss".
+
+    Attributes
+    ----------
+    last_loss
+        ``last_loss[k]`` is the loss of the LAST sample of epoch ``k + 1``, computed after that
+        sample's update (so it pairs with ``w[k + 1]``). It is not the cost of the epoch.
+    """
+
+    last_loss: list[float]
+
+
 def train_sgd(
     w: float = 1.0,
     lr: float = 0.01,

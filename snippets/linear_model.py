@@ -9,10 +9,12 @@ once, with NumPy broadcasting or with PyTorch on any device.
 
 from __future__ import annotations
 
+# --8<-- [start:imports]
 from collections.abc import Sequence
 
 import numpy as np
 import torch
+# --8<-- [end:imports]
 
 # --8<-- [start:model]
 # Training set: hours studied -> exam score.

@@ -9,6 +9,7 @@ temperature, rainfall and humidity), first by hand and then with ``nn.Linear`` a
 
 from __future__ import annotations
 
+# --8<-- [start:imports]
 import math
 
 import numpy as np
@@ -16,6 +17,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 from torch.utils.data import DataLoader, TensorDataset
+# --8<-- [end:imports]
 
 OPTIMIZERS = ("SGD", "Adagrad", "Adam", "Adamax", "ASGD", "LBFGS", "RMSprop", "Rprop")
 """The optimizers compared in the exercise, in the order of the course notes."""

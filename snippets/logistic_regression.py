@@ -9,6 +9,7 @@ longer and with larger learning rates, and compare the MSE loss with BCE.
 
 from __future__ import annotations
 
+# --8<-- [start:imports]
 import math
 
 import numpy as np
@@ -16,6 +17,7 @@ import torch
 from torch import nn
 
 from snippets.linear_regression import parameters
+# --8<-- [end:imports]
 
 HOURS = (1.0, 2.0, 3.0, 4.0)
 """Hours studied by the students of the course's example."""

@@ -17,13 +17,16 @@ Training functions return histories (lists of floats) instead of printing, and t
 
 from __future__ import annotations
 
+# --8<-- [start:imports]
 import math
 
 import torch
 from torch import nn
 
 from snippets import datasets
+# --8<-- [end:imports]
 
+# --8<-- [start:constants]
 FEATURES = ("pregnant", "glucose", "diastolic", "triceps", "insulin", "bmi", "pedigree", "age")
 """Names of the 8 feature columns, in order (the column names of the Pima data in the
 ``faraway`` package; its ``diabetes`` column, the diabetes pedigree function, is called
@@ -34,6 +37,7 @@ LONG_EPOCHS = 10_000
 
 ACTIVATIONS = ("Sigmoid", "Tanh", "ReLU", "LeakyReLU")
 """Hidden-layer activations compared in the exercise (class names in ``torch.nn``)."""
+# --8<-- [end:constants]
 
 
 def preview(n: int = 5) -> str:

@@ -10,6 +10,7 @@ batches, so the same code trains on the full MNIST from torchvision.
 
 from __future__ import annotations
 
+# --8<-- [start:imports]
 from collections.abc import Callable
 
 import numpy as np
@@ -19,13 +20,16 @@ from torch.nn import functional as F
 from torch.utils.data import DataLoader, TensorDataset
 
 from snippets import datasets
+# --8<-- [end:imports]
 
+# --8<-- [start:constants]
 FULL_MNIST_MEAN = 0.1307
 """Pixel mean of the full 60,000-image MNIST training set scaled to [0, 1] (the usual constant)."""
 FULL_MNIST_STD = 0.3081
 """Pixel standard deviation of the full MNIST training set scaled to [0, 1]."""
 NUM_CLASSES = 10
 """Ten digits, 0 to 9."""
+# --8<-- [end:constants]
 
 
 # --8<-- [start:softmax]

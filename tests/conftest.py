@@ -13,6 +13,16 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def load_script(name: str):
+    """A command-line script of scripts/ as a module (its `main(argv)` is what the tests call)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(f"course_script_{name}", ROOT / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 @dataclass
 class Build:
     site: Path

@@ -1,37 +1,47 @@
-"""The code-block harness (root conftest.py) run on throwaway pages with pytester."""
+"""The code-block harness (docbuild.harness) run on throwaway pages with pytester."""
 
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from docbuild import harness
+from docbuild.settings import ROOT
 
 PAGE = '''# Page
 
 ```python
-print(1 + 1)
+import math
+
+print(math.sqrt(4))
 ```
 
 <!--pytest-codeblocks:expected-output-->
 
 ```text
-2
+2.0
 ```
 
 ```python
---8<-- "snippets/devices.py"
+--8<-- "snippets/devices.py:imports"
 ```
 
-<!--pytest.mark.skip(reason="needs a GPU")-->
+<!--pytest.mark.skip(reason="needs a GPU, which the test machines do not have")-->
+
 ```python
 raise SystemExit("never runs")
 ```
 
 ```python
-x = 3
+root = math.sqrt(9)  # `math` comes from the first block: one namespace per page
+print(root, __name__, torch.__name__)
+```
+
+<!--pytest-codeblocks:expected-output-->
+
+```text
+3.0 __main__ torch
 ```
 '''
 
@@ -40,40 +50,99 @@ x = 3
 def run(pytester, monkeypatch):
     """Run pytest (in a subprocess: torch cannot be imported twice in one process) on a page."""
     pytester.makeconftest((ROOT / "conftest.py").read_text(encoding="utf-8"))
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(str(ROOT / d) for d in ("tests", "", "scripts")))
+    monkeypatch.chdir(pytester.path)
 
-    def run_page(text: str, timeout_s: str = "60"):
+    def run_page(text: str, *args: str, timeout_s: str = "60"):
         monkeypatch.setenv("COURSE_CODEBLOCK_TIMEOUT_S", timeout_s)
-        pytester.makefile(".md", page=text)
-        return pytester.runpytest_subprocess("--codeblocks", "-p", "no:cacheprovider", "page.md")
+        (pytester.path / "docs" / "en").mkdir(parents=True, exist_ok=True)
+        (pytester.path / "docs" / "en" / "page.md").write_text(text, encoding="utf-8")
+        return pytester.runpytest_subprocess("-p", "no:cacheprovider", "docs/en/page.md", *args)
 
     return run_page
 
 
-def test_summary_counts_every_kind_of_block(run):
+def test_a_page_runs_as_one_program_and_the_summary_counts_it(run):
     result = run(PAGE)
     result.assert_outcomes(passed=3, skipped=1)
     result.stdout.fnmatch_lines([
         "*code blocks on the pages*",
-        "3 executed: 1 verified against shown output, 1 included from snippets/, "
-        "1 run without shown output; 1 skipped; 0 failed",
-        "  skipped page.md::line 18: needs a GPU",
+        "3 of 4 blocks on 1 pages ran as one program per page (once for both languages): "
+        "2 verified against the output shown, 1 showing code from snippets/, 0 other; 1 skipped; 0 failed",
+        "  skipped docs/en/page.md:21: needs a GPU, which the test machines do not have",
     ])
 
 
-def test_wrong_shown_output_fails_naming_the_line(run):
-    result = run(PAGE.replace("2\n```\n\n```python\n--8<--", "3\n```\n\n```python\n--8<--"))
-    result.assert_outcomes(failed=1, passed=2, skipped=1)
-    result.stdout.fnmatch_lines(["*FAILED page.md::line 3*"])
+def test_wrong_shown_output_fails_with_a_diff_naming_the_line(run):
+    result = run(PAGE.replace("2.0\n", "2.5\n"))
+    result.assert_outcomes(failed=1, passed=2, skipped=1)  # the code ran: the page goes on
+    result.stdout.fnmatch_lines(["*docs/en/page.md:3: the block prints something other than the output*",
+                                 "*-2.5", "*+2.0"])
 
 
-def test_include_of_a_missing_section_fails(run):
-    result = run(PAGE.replace('"snippets/devices.py"', '"snippets/devices.py:nope"'))
-    result.assert_outcomes(failed=1, passed=2, skipped=1)
-    result.stdout.fnmatch_lines(["*no section 'nope'*"])
+def test_an_error_names_the_line_that_raised(run):
+    result = run(PAGE.replace("print(root, __name__", "print(undefined_name, __name__"))
+    result.stdout.fnmatch_lines(["docs/en/page.md:27 (in the block at line 25): NameError: name 'undefined_name'*"])
+
+
+def test_an_error_in_included_code_names_the_snippets_line(run):
+    page = ('# P\n\n```python\n--8<-- "snippets/devices.py:imports"\n--8<-- "snippets/devices.py:resolve"\n'
+            "```\n\n```python\nresolve_device('gpu')\n```\n")
+    result = run(page)
+    result.stdout.fnmatch_lines(["snippets/devices.py:* (included by the block at docs/en/page.md:3): "
+                                 "ValueError: device must be one of auto, cpu, cuda, not 'gpu'",
+                                 "  docs/en/page.md:9: resolve_device('gpu')",
+                                 "  snippets/devices.py:*: raise ValueError*"])
+
+
+def test_a_block_without_its_predecessors_runs_them_first(run):
+    result = run(PAGE, "--deselect", "docs/en/page.md::line 3", "--deselect", "docs/en/page.md::line 15")
+    result.assert_outcomes(passed=1, skipped=1, deselected=2)  # line 25 needs `math` from line 3
+
+
+def test_a_failing_block_stops_the_page(run):
+    result = run(PAGE.replace("print(math.sqrt(4))", "print(math.sqrt(-4))"))
+    result.assert_outcomes(failed=1, skipped=3)
+    result.stdout.fnmatch_lines(["*docs/en/page.md:6 (in the block at line 3): ValueError: math domain error*",
+                                 "*not run: the block at docs/en/page.md:3 failed first*"])
+
+
+def test_include_of_a_missing_section_is_an_error_naming_the_page_line(run):
+    result = run(PAGE.replace("devices.py:imports", "devices.py:nope"))
+    assert result.ret != 0
+    result.stdout.fnmatch_lines(["*docs/en/page.md:16: snippets/devices.py: no section 'nope'*"])
 
 
 def test_hanging_block_fails_on_time_naming_the_line(run):
     result = run("# Hang\n\n```python\nwhile True:\n    pass\n```\n", timeout_s="1")
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(["*Timeout*", "*FAILED page.md::line 3*"])
+    result.stdout.fnmatch_lines(["*Timeout*", "*FAILED docs/en/page.md::line 3*"])
+
+
+def test_sys_exit_in_a_block_is_a_failure(run):
+    result = run("# Exit\n\n```python\nimport sys\nsys.exit(3)\n```\n")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*calls sys.exit(3)*"])
+
+
+def test_deprecation_warnings_fail_a_block(run):
+    page = "# W\n\n```python\nimport warnings\nwarnings.warn('old API', DeprecationWarning)\n```\n"
+    (ROOT / "pyproject.toml")  # the project's filterwarnings turn warnings into errors
+    result = run(page, "-W", "error::DeprecationWarning")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*DeprecationWarning: old API*"])
+
+
+def test_unaccounted_blocks_are_named():
+    """A block the pages contain but the run did not execute (e.g. a page that stopped being
+    collected) is reported with its file and line."""
+    problems = harness.unaccounted_blocks([], {})
+    assert problems and all(":" in p and "was not executed" in p for p in problems)
+    assert any(p.startswith("docs/en/02-linear-model.md:") for p in problems)
+
+
+def test_settings_errors_name_the_variable(run, monkeypatch):
+    monkeypatch.setenv("COURSE_CODEBLOCK_TIMEOUT_S", "soon")
+    result = run(PAGE, timeout_s="soon")
+    assert result.ret != 0
+    result.stderr.fnmatch_lines(["*COURSE_CODEBLOCK_TIMEOUT_S='soon' is not valid*"])
+    assert os.environ.get("COURSE_CODEBLOCK_TIMEOUT_S") == "soon"

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import load_script
 from docbuild import cache, figures
 
 FIGURE_MODULE = '''
@@ -30,7 +31,7 @@ def _draw(values, t):
     return fig
 
 
-FIGURES = [Figure(name="toy-curve", compute=_compute, draw=_draw,
+FIGURES = [Figure(name="curve", compute=_compute, draw=_draw,
                   labels={"zh": {"title": "损失"}, "en": {"title": "loss"}})]
 '''
 
@@ -39,7 +40,7 @@ FIGURES = [Figure(name="toy-curve", compute=_compute, draw=_draw,
 def project(tmp_path, monkeypatch):
     """A throwaway project: one figure module importing one project module."""
     (tmp_path / "figmods").mkdir()
-    (tmp_path / "figmods" / "toy.py").write_text(FIGURE_MODULE)
+    (tmp_path / "figmods" / "ch99_toy.py").write_text(FIGURE_MODULE)
     (tmp_path / "toyproj").mkdir()
     (tmp_path / "toyproj" / "__init__.py").write_text("")
     counter = tmp_path / "trainings.txt"
@@ -53,7 +54,8 @@ def project(tmp_path, monkeypatch):
     class Project:
         root = tmp_path
         trainings = staticmethod(lambda: len(counter.read_text()) if counter.exists() else 0)
-        outputs = [docs / lang / "figures" / "toy-curve.png" for lang in figures.LANGUAGES]
+        outputs = [docs / lang / "figures" / "ch99-curve.png" for lang in figures.LANGUAGES]
+        module = tmp_path / "figmods" / "ch99_toy.py"
 
         @staticmethod
         def build(**kwargs):
@@ -68,7 +70,7 @@ def project(tmp_path, monkeypatch):
 
 
 def test_cold_build_trains_once_and_writes_both_languages(project):
-    assert project.build() == {"toy-curve": "built"}
+    assert project.build() == {"ch99-curve": "built"}
     assert project.trainings() == 1
     zh, en = (p.read_bytes() for p in project.outputs)
     assert zh.startswith(b"\x89PNG") and en.startswith(b"\x89PNG")
@@ -78,8 +80,8 @@ def test_cold_build_trains_once_and_writes_both_languages(project):
 def test_no_change_rebuild_trains_nothing_and_rewrites_nothing(project):
     project.build()
     mtimes = [p.stat().st_mtime_ns for p in project.outputs]
-    assert project.build() == {"toy-curve": "cached"}
-    assert project.build() == {"toy-curve": "cached"}  # i18n calls the hook once per language
+    assert project.build() == {"ch99-curve": "cached"}
+    assert project.build() == {"ch99-curve": "cached"}  # i18n calls the hook once per language
     assert project.trainings() == 1
     assert [p.stat().st_mtime_ns for p in project.outputs] == mtimes
 
@@ -87,7 +89,7 @@ def test_no_change_rebuild_trains_nothing_and_rewrites_nothing(project):
 def test_deleted_output_is_restored_from_cache(project):
     project.build()
     project.outputs[0].unlink()
-    assert project.build() == {"toy-curve": "cached"}
+    assert project.build() == {"ch99-curve": "cached"}
     assert project.outputs[0].is_file() and project.trainings() == 1
 
 
@@ -95,20 +97,20 @@ def test_change_in_an_imported_project_module_retrains(project):
     project.build()
     data = project.root / "toyproj" / "data.py"
     data.write_text(data.read_text() + "EXTRA = 1\n")
-    assert project.build() == {"toy-curve": "built"}
+    assert project.build() == {"ch99-curve": "built"}
     assert project.trainings() == 2
 
 
 def test_change_in_the_figure_module_retrains(project):
     project.build()
-    module = project.root / "figmods" / "toy.py"
+    module = project.module
     module.write_text(module.read_text().replace('"loss"', '"training loss"'))
-    assert project.build() == {"toy-curve": "built"}
+    assert project.build() == {"ch99-curve": "built"}
 
 
 def test_force_and_only(project):
     project.build()
-    assert project.build(force=True, only={"toy-curve"}) == {"toy-curve": "built"}
+    assert project.build(force=True, only={"ch99-curve"}) == {"ch99-curve": "built"}
     assert project.trainings() == 2
     with pytest.raises(figures.FigureBuildError, match="no figure or figure module named nope"):
         project.build(only={"nope"})
@@ -118,7 +120,7 @@ def test_failing_figure_names_itself_and_leaves_no_stale_image(project):
     project.build()
     data = project.root / "toyproj" / "data.py"
     data.write_text(data.read_text().replace("FAIL = False", "FAIL = True"))
-    with pytest.raises(figures.FigureBuildError, match=r"figure 'toy-curve' \(.*toy.py\) failed: ValueError: boom"):
+    with pytest.raises(figures.FigureBuildError, match=r"figure 'ch99-curve' \(.*ch99_toy.py\) failed: ValueError: boom"):
         project.build()
     assert not any(p.exists() for p in project.outputs)
     assert not list((project.root / "docs").rglob("*.tmp"))
@@ -133,7 +135,7 @@ def test_outputs_of_removed_figures_are_deleted(project):
 
 
 def test_module_key_follows_imports(project):
-    module = project.root / "figmods" / "toy.py"
+    module = project.module
     sources = cache.project_sources(module)
     assert project.root / "toyproj" / "data.py" in sources
     assert project.root / "toyproj" / "__init__.py" in sources
@@ -141,7 +143,8 @@ def test_module_key_follows_imports(project):
 
 
 def test_duplicate_names_and_mismatched_labels_are_rejected(project):
-    (project.root / "figmods" / "toy2.py").write_text(FIGURE_MODULE)
+    (project.root / "figmods" / "ch98_toy.py").write_text(FIGURE_MODULE.replace('name="curve"', 'name="x"'))
+    (project.root / "figmods" / "ch99_other.py").write_text(FIGURE_MODULE)
     with pytest.raises(figures.FigureBuildError, match="defined twice"):
         project.build()
     with pytest.raises(ValueError, match="labels differ between languages"):
@@ -149,7 +152,7 @@ def test_duplicate_names_and_mismatched_labels_are_rejected(project):
 
 
 def test_module_without_figures_list_is_an_error(project):
-    (project.root / "figmods" / "toy.py").write_text("X = 1\n")
+    (project.module).write_text("X = 1\n")
     with pytest.raises(figures.FigureBuildError, match="must define FIGURES"):
         project.build()
 
@@ -184,27 +187,88 @@ def test_syntax_error_in_a_project_module_names_file_and_line(project):
 
 
 def test_cli_lists_and_builds(project, capsys):
-    import build_figures
+    build_figures = load_script("build_figures")
 
     assert build_figures.main(["--list"]) == 0
-    assert "toy-curve" in capsys.readouterr().out
-    assert build_figures.main(["--only", "toy", "--no-notebooks"]) == 0
-    assert "built   toy-curve" in capsys.readouterr().out
+    assert "ch99-curve" in capsys.readouterr().out
+    assert build_figures.main(["--only", "ch99_toy", "--no-notebooks"]) == 0
+    assert "built   ch99-curve" in capsys.readouterr().out
     assert build_figures.main(["--only", "missing"]) == 1
     assert "no figure or figure module named missing" in capsys.readouterr().err
 
 
 def test_real_figure_modules_declare_figures():
     """Every chapter's figure module loads and defines uniquely named figures."""
-    names = [f.name for path in figures.figure_modules() for f in figures.load_figures(path)]
+    names = [figures.figure_id(path, f.name) for path in figures.figure_modules() for f in figures.load_figures(path)]
     assert names and len(names) == len(set(names))
     assert all(textwrap.dedent(n) == n and " " not in n for n in names)
 
 
 def test_key_covers_runtime_dependencies_and_threads(project, monkeypatch):
-    module = project.root / "figmods" / "toy.py"
+    module = project.module
     assert {"torch", "numpy", "matplotlib", "faraway", "dabl", "mlxtend"} <= set(cache.BASE_LIBRARIES)
-    key = figures.module_key(module, "cpu")
-    monkeypatch.setenv("COURSE_TORCH_THREADS", "2")
-    assert figures.module_key(module, "cpu") != key
-    assert figures.module_key(module, "cuda") != figures.module_key(module, "cpu")
+    key = figures.module_key(module, "cpu", 1)
+    assert figures.module_key(module, "cpu", 2) != key
+    assert figures.module_key(module, "cuda", 1) != key
+
+
+def test_corrupt_manifest_is_named_discarded_and_rebuilt(project):
+    project.build()
+    manifest = next((cache.CACHE_DIR / "figures").rglob("manifest.json"))
+    manifest.write_text('["ch99-cu')  # truncated
+    logged = []
+    assert figures.build_figures(project.root / "docs", log=logged.append) == {"ch99-curve": "built"}
+    assert any("discarding the corrupt cache entry" in line and "(manifest.json: Unterminated string" in line
+               for line in logged), logged
+
+
+def test_truncated_png_in_the_cache_is_rebuilt_not_published(project):
+    project.build()
+    cached = next((cache.CACHE_DIR / "figures").rglob("ch99-curve.zh.png"))
+    cached.write_bytes(cached.read_bytes()[:200])
+    project.outputs[0].unlink()
+    logged = []
+    assert figures.build_figures(project.root / "docs", log=logged.append) == {"ch99-curve": "built"}
+    assert "ch99-curve.zh.png missing or not a complete PNG" in "\n".join(logged)
+    assert all(cache.is_valid_png(p) for p in project.outputs)
+    assert project.trainings() == 2
+
+
+def test_a_hanging_figure_is_stopped_and_named(project):
+    project.module.write_text(FIGURE_MODULE.replace("    return [1, 2, 3]", "    import time\n    time.sleep(60)"))
+    with pytest.raises(figures.FigureBuildError, match=r"ch99_toy.py: figure 'ch99-curve' ran past 2 s"):
+        figures.build_figures(project.root / "docs", log=lambda _: None, timeout_s=2)
+    assert not any(p.exists() for p in project.outputs)
+
+
+def test_untranslated_chinese_labels_fail_the_figure(project):
+    project.module.write_text(FIGURE_MODULE.replace('"zh": {"title": "损失"}', '"zh": {"title": "training loss"}'))
+    with pytest.raises(figures.FigureBuildError, match="the zh figure shows text in another language: 'training loss'"):
+        project.build()
+
+
+def test_chinese_on_an_english_figure_fails(project):
+    project.module.write_text(FIGURE_MODULE.replace('"en": {"title": "loss"}', '"en": {"title": "损失"}'))
+    with pytest.raises(figures.FigureBuildError, match="the en figure shows text in another language"):
+        project.build()
+
+
+def test_labels_that_are_names_or_math_are_not_words():
+    from docbuild import style
+
+    assert style._words("SGD，lr = 0.01") == []
+    assert style._words("BCELoss vs MSELoss") == ["vs"]
+    assert style._words(r"$\mathrm{loss}$ and cost(w)") == ["and"]
+    assert style._words("epoch") == ["epoch"]
+
+
+def test_bad_settings_stop_the_cli_before_anything_changes(project, monkeypatch, capsys):
+    build_figures = load_script("build_figures")
+    for name, value in [("COURSE_DEVICE", "banana"), ("COURSE_DEVICE", "CPU"), ("COURSE_DEVICE", ""),
+                        ("COURSE_TORCH_THREADS", "two"), ("COURSE_TORCH_THREADS", "0")]:
+        monkeypatch.setenv(name, value)
+        assert build_figures.main(["--no-notebooks"]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and f"{name}={value!r} is not valid" in err, err
+        monkeypatch.delenv(name)
+    assert project.trainings() == 0 and not any(p.exists() for p in project.outputs)

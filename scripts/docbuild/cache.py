@@ -18,8 +18,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 CACHE_DIR = Path(os.environ.get("COURSE_CACHE_DIR", ROOT / ".cache"))
-# Where project imports are looked up: `snippets.*` from the root, `docbuild.*`/`figures.*`
-# from scripts/ (the same sys.path the hooks, the CLI and the tests use).
+# Where project imports are looked up: `snippets.*` from the root, `docbuild.*` from scripts/.
 IMPORT_ROOTS = (ROOT, ROOT / "scripts")
 
 
@@ -116,8 +115,12 @@ def library_versions(names=BASE_LIBRARIES) -> dict[str, str]:
 
 
 def display(path: Path) -> str:
-    """A path as people read it in messages: relative to the repository root."""
-    return os.path.relpath(path, ROOT)
+    """A path as people read it in messages: relative to the repository (or working) directory."""
+    resolved = Path(path).resolve()
+    for base in (ROOT, Path.cwd()):
+        if resolved.is_relative_to(base):
+            return str(resolved.relative_to(base))
+    return str(path)
 
 
 def content_key(sources: list[Path], **facts) -> str:
@@ -142,6 +145,28 @@ def atomic_write(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def is_valid_png(path: Path) -> bool:
+    """A complete, undamaged PNG (every chunk's checksum right, the end chunk present)."""
+    if not path.is_file():
+        return False
+    from PIL import Image
+
+    try:
+        with Image.open(path) as image:
+            if image.format != "PNG":
+                return False
+            image.verify()
+    except Exception:  # noqa: BLE001 - PIL raises many kinds of errors for damaged files
+        return False
+    return True
+
+
+def worker_environment() -> dict[str, str]:
+    """The environment of build workers: a screenless matplotlib and the project on the path."""
+    paths = [str(p) for p in IMPORT_ROOTS] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    return {**os.environ, "MPLBACKEND": "Agg", "PYTHONPATH": os.pathsep.join(paths)}
 
 
 def install(src: Path, dest: Path) -> bool:

@@ -1,21 +1,27 @@
-"""Figures built at doc-build time, cached by content.
+"""Figures built at doc-build time, cached by content, trained in worker processes.
 
-Each module in `scripts/figures/` (one per chapter) defines `FIGURES`, a list of `Figure`s. A
-figure computes its data once (training on the chosen device), then draws it once per language
-with that language's labels. Outputs land in `docs/<lang>/figures/<name>.png` (not committed).
+Each chapter's module `scripts/figures/chNN_<module>.py` defines `FIGURES`, a list of `Figure`s.
+A figure computes its data once (training on the chosen device), then draws it once per
+language with that language's labels; the images are `docs/<lang>/figures/chNN-<name>.png`
+(not committed).
 
 The cache key of a module covers its source and every project module it imports, the library
-versions, the device type, the CJK font and this rendering code, so an unchanged module is never
-imported, let alone retrained: a no-change build only compares hashes and files.
+versions, the device type, the thread count, the CJK font and this rendering code, so an
+unchanged module is not even imported: a no-change build only compares hashes and files.
+Modules that need work run in worker processes (`docbuild.figure_worker`), two at a time, each
+with a time limit (COURSE_FIGURE_TIMEOUT_S): a hanging figure fails the build and names itself.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import json
-import os
+import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,7 +30,9 @@ from docbuild import cache
 
 LANGUAGES = ("zh", "en")
 FIGURE_MODULES = cache.ROOT / "scripts" / "figures"
-RENDERING_CODE = (Path(__file__), Path(__file__).with_name("style.py"), Path(cache.__file__))
+RENDERING_CODE = (Path(__file__), Path(__file__).with_name("style.py"), Path(cache.__file__),
+                  Path(__file__).with_name("figure_worker.py"))
+PARALLEL = 2  # the machines this is built on have 2 cores; each worker trains on its own threads
 
 
 @dataclass(frozen=True)
@@ -50,15 +58,27 @@ class FigureBuildError(RuntimeError):
     """A figure failed; its message names the figure and the module that defines it."""
 
 
-def output_path(name: str, lang: str, docs_dir: Path) -> Path:
-    return docs_dir / lang / "figures" / f"{name}.png"
+def tag(module: Path) -> str:
+    """`ch03` for scripts/figures/ch03_gradient_descent.py: it prefixes the module's images."""
+    found = re.match(r"(ch\d\d)_", module.name)
+    if not found:
+        raise FigureBuildError(f"{cache.display(module)}: figure modules are named chNN_<module>.py")
+    return found[1]
+
+
+def figure_id(module: Path, name: str) -> str:
+    return f"{tag(module)}-{name}"
+
+
+def output_path(figure: str, lang: str, docs_dir: Path) -> Path:
+    return docs_dir / lang / "figures" / f"{figure}.png"
 
 
 def figure_modules() -> list[Path]:
     return sorted(p for p in FIGURE_MODULES.glob("*.py") if not p.name.startswith("_"))
 
 
-def module_key(path: Path, device_type: str) -> str:
+def module_key(path: Path, device_type: str, threads: int) -> str:
     from docbuild import style
 
     font = style.cjk_font()
@@ -67,7 +87,7 @@ def module_key(path: Path, device_type: str) -> str:
         sources,
         versions=cache.library_versions(),  # every runtime dependency, data packages included
         device=device_type,
-        threads=torch_threads(),
+        threads=threads,
         font=[font[0], Path(font[1]).stat().st_size],
     )
 
@@ -78,8 +98,31 @@ def load_figures(path: Path) -> list[Figure]:
     spec.loader.exec_module(module)
     figures = getattr(module, "FIGURES", None)
     if not isinstance(figures, list) or not all(isinstance(f, Figure) for f in figures):
-        raise FigureBuildError(f"{path}: must define FIGURES, a list of docbuild.figures.Figure")
+        raise FigureBuildError(f"{cache.display(path)}: must define FIGURES, a list of docbuild.figures.Figure")
     return figures
+
+
+def read_manifest(entry: Path, log) -> list[str] | None:
+    """The figure ids of a complete cache entry, or None; a corrupt entry is discarded."""
+    manifest = entry / "manifest.json"
+    if not manifest.is_file():
+        return None
+    try:
+        try:
+            names = json.loads(manifest.read_text(encoding="utf-8"))
+        except ValueError as err:
+            raise ValueError(f"manifest.json: {err}") from None
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            raise ValueError("manifest.json is not a list of figure names")
+        broken = [f"{n}.{lang}.png" for n in names for lang in LANGUAGES
+                  if not cache.is_valid_png(entry / f"{n}.{lang}.png")]
+        if broken:
+            raise ValueError(f"{', '.join(broken)} missing or not a complete PNG")
+    except ValueError as err:  # json.JSONDecodeError is a ValueError
+        log(f"figures: discarding the corrupt cache entry {cache.display(entry)} ({err}); rebuilding it")
+        shutil.rmtree(entry, ignore_errors=True)
+        return None
+    return names
 
 
 def build_figures(
@@ -88,45 +131,85 @@ def build_figures(
     only: set[str] | None = None,
     force: bool = False,
     log: Callable[[str], None] = print,
+    threads: int = 1,
+    timeout_s: float = 600,
 ) -> dict[str, str]:
-    """Bring figures in docs/ up to date. Returns {figure name: "cached" | "built"}.
+    """Bring figures in docs/ up to date. Returns {figure id: "cached" | "built"}.
 
-    `only` restricts the work to figures (or figure modules) with those names; `force` rebuilds
-    even when the cache holds a fresh image.
+    `only` restricts the work to figures (ids such as `ch03-gd`) or figure modules (stems such
+    as `ch03_gradient_descent`); `force` rebuilds even when the cache holds a fresh image.
     """
     device_type = _device_type(device)
     status: dict[str, str] = {}
     owners: dict[str, Path] = {}
+    jobs: list[tuple[Path, Path]] = []
     for path in figure_modules():
-        entry = cache.CACHE_DIR / "figures" / path.stem / module_key(path, device_type)
-        manifest = entry / "manifest.json"
-        if manifest.is_file() and not force:
-            names = json.loads(manifest.read_text())
+        entry = cache.CACHE_DIR / "figures" / path.stem / module_key(path, device_type, threads)
+        names = None if force else read_manifest(entry, log)
+        if names is None:
+            jobs.append((path, entry))
+            continue
+        _claim(owners, names, path)
+        for name in names:
+            if _wanted(only, path, name):
+                _install(entry, name, docs_dir)
+                status[name] = "cached"
+    if jobs:
+        with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
+            results = list(pool.map(lambda job: _run_worker(*job, docs_dir, device, only, force, threads,
+                                                            timeout_s, log), jobs))
+        for (path, entry), (names, built) in zip(jobs, results):
             _claim(owners, names, path)
             for name in names:
                 if _wanted(only, path, name):
                     _install(entry, name, docs_dir)
-                    status[name] = "cached"
-            continue
-        figures = load_figures(path)
-        _claim(owners, [f.name for f in figures], path)
-        for fig in figures:
-            if not _wanted(only, path, fig.name):
-                continue
-            fresh = all((entry / f"{fig.name}.{lang}.png").is_file() for lang in LANGUAGES)
-            if force or not fresh:
-                _build_one(fig, path, entry, docs_dir, device, log)
-            status[fig.name] = "built" if force or not fresh else "cached"
-            _install(entry, fig.name, docs_dir)
-        if all((entry / f"{f.name}.{lang}.png").is_file() for f in figures for lang in LANGUAGES):
-            cache.atomic_write(manifest, json.dumps([f.name for f in figures]).encode())
-            _prune_old_entries(entry)
+                    status[name] = "built" if name in built else "cached"
+            if all(cache.is_valid_png(entry / f"{n}.{lang}.png") for n in names for lang in LANGUAGES):
+                cache.atomic_write(entry / "manifest.json", json.dumps(names).encode())
+                _prune_old_entries(entry)
     unknown = (only or set()) - set(owners) - {p.stem for p in figure_modules()}
     if unknown:
         raise FigureBuildError(f"no figure or figure module named {', '.join(sorted(unknown))}")
     if only is None:
         _remove_unknown_outputs(docs_dir, set(owners))
     return status
+
+
+def _run_worker(path: Path, entry: Path, docs_dir: Path, device: str, only, force: bool, threads: int,
+                timeout_s: float, log) -> tuple[list[str], set[str]]:
+    """Build what a module's cache entry lacks in a worker process; return (all ids, built ids)."""
+    wanted = sorted(only) if only else []
+    command = [sys.executable, "-m", "docbuild.figure_worker", str(path), str(entry), "--device", device,
+               "--threads", str(threads), *[a for name in wanted for a in ("--only", name)]]
+    if force:
+        command.append("--force")
+    # Whatever happens next, the old images of this module must not pass for new ones.
+    for old in docs_dir.glob(f"*/figures/{tag(path)}-*.png"):
+        if _wanted(only, path, old.stem):
+            old.unlink()
+    log(f"figures {cache.display(path)}: building (device={device})")
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                          cwd=cache.ROOT, env=cache.worker_environment()) as worker:
+        try:
+            output, _ = worker.communicate(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            output, _ = worker.communicate()
+            current = re.findall(r"^figure (\S+): building", output, re.M)
+            what = f"figure {current[-1]!r}" if current else "its figures"
+            raise FigureBuildError(
+                f"{cache.display(path)}: {what} ran past {timeout_s:g} s (COURSE_FIGURE_TIMEOUT_S) and was stopped"
+            ) from None
+    for line in output.splitlines():
+        if line.startswith("figure ") and line.endswith("building"):
+            log(line)
+    result = re.search(r"^RESULT (.*)$", output, re.M)
+    if worker.returncode != 0 or result is None:
+        error = re.search(r"^ERROR (.*)$", output, re.M | re.S)
+        raise FigureBuildError(error[1].strip() if error else
+                               f"{cache.display(path)}: the figure worker failed:\n{output[-3000:]}")
+    data = json.loads(result[1])
+    return data["names"], set(data["built"])
 
 
 def _wanted(only: set[str] | None, path: Path, name: str) -> bool:
@@ -142,43 +225,12 @@ def _claim(owners: dict[str, Path], names: list[str], path: Path) -> None:
             )
 
 
-def torch_threads() -> int:
-    """CPU threads for training: 1 unless COURSE_TORCH_THREADS says otherwise.
-
-    The figures train small models, where extra threads barely help and make timings erratic
-    on a shared machine; the count is part of the cache key since it can change the last bits.
-    """
-    return int(os.environ.get("COURSE_TORCH_THREADS", "1"))
-
-
 def _device_type(choice: str) -> str:
     if choice == "cpu":
         return "cpu"  # the default: decided without importing torch
     from snippets.devices import resolve_device
 
     return resolve_device(choice).type
-
-
-def _build_one(fig: Figure, path: Path, entry: Path, docs_dir: Path, device: str, log) -> None:
-    from docbuild import style
-    from snippets.devices import resolve_device
-
-    # Whatever happens next, the old image must not pass for the new one.
-    for lang in LANGUAGES:
-        output_path(fig.name, lang, docs_dir).unlink(missing_ok=True)
-    log(f"figure {fig.name}: building ({cache.display(path)}, device={device})")
-    import torch
-
-    torch.set_num_threads(torch_threads())
-    try:
-        data = fig.compute(resolve_device(device))
-        images = {lang: style.render_png(fig.draw, data, fig.labels[lang], lang) for lang in LANGUAGES}
-    except Exception as err:
-        raise FigureBuildError(
-            f"figure {fig.name!r} ({cache.display(path)}) failed: {type(err).__name__}: {err}"
-        ) from err
-    for lang, png in images.items():
-        cache.atomic_write(entry / f"{fig.name}.{lang}.png", png)
 
 
 def _install(entry: Path, name: str, docs_dir: Path) -> None:

@@ -19,10 +19,9 @@ DOWNLOAD = {"zh": "下载笔记本（.ipynb）", "en": "Download the notebook (.
 
 @memoize
 def jupyter_css() -> str:
-    import mkdocs_jupyter
+    from docbuild.patches import jupyter_stylesheet
 
-    path = Path(mkdocs_jupyter.__file__).parent / "templates" / "mkdocs_html" / "assets" / "index.css"
-    return path.read_text(encoding="utf-8").strip()
+    return jupyter_stylesheet()
 
 
 def download_button(page_html: str, notebook_file: str, lang: str) -> str:

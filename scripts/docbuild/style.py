@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import matplotlib
 
@@ -67,11 +68,54 @@ def rc_params(lang: str) -> dict:
     }
 
 
+# Words a Chinese figure may show as they are: names of methods, functions and data sets.
+TERMS = {
+    "SGD", "GD", "MSE", "BCE", "Adam", "Adagrad", "Adamax", "RMSprop", "Rprop", "LBFGS", "ASGD",
+    "ReLU", "LeakyReLU", "Sigmoid", "sigmoid", "Tanh", "tanh", "softmax", "Softmax", "logit", "logits",
+    "MNIST", "CPU", "GPU", "CUDA", "PyTorch", "NumPy", "log", "exp", "ln", "lr", "sum", "mean", "max",
+    "min", "std", "ŷ",
+}
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def _words(text: str) -> list[str]:
+    """English words of a figure text, leaving out math, code-like names and the TERMS."""
+    text = re.sub(r"\$[^$]*\$", " ", text)
+    text = re.sub(r"\b\w+\s*(?=[=(\[])", " ", text)  # lr = ..., cost(w), x[0]
+    words = re.findall(r"(?<![\w.])[A-Za-z]{2,}(?![\w.])", text)
+    # Class names and acronyms (BCELoss, MSE) are code, not prose: two capitals or more.
+    return [w for w in words if w not in TERMS and sum(c.isupper() for c in w) < 2]
+
+
+def wrong_language(fig, lang: str) -> list[str]:
+    """The texts of a figure that are not in its language: English words on a zh figure (with no
+    Chinese at all in the same text), Chinese on an en figure."""
+    from matplotlib.text import Text
+
+    found = []
+    for artist in fig.findobj(Text):
+        text = artist.get_text().strip()
+        if not text or not artist.get_visible():
+            continue
+        if lang == "zh" and not _CJK.search(text) and _words(text):
+            found.append(text)
+        if lang != "zh" and _CJK.search(text):
+            found.append(text)
+    return found
+
+
 def render_png(draw, data, labels: dict, lang: str) -> bytes:
-    """Draw one figure with the language's fonts and return deterministic PNG bytes."""
+    """Draw one figure with the language's fonts and return deterministic PNG bytes.
+
+    A text in the other language (an untranslated label) is an error naming the text.
+    """
     with plt.rc_context(rc_params(lang)):
         fig = draw(data, labels)
         try:
+            wrong = wrong_language(fig, lang)
+            if wrong:
+                raise ValueError(f"the {lang} figure shows text in another language: "
+                                 + "; ".join(repr(t) for t in wrong[:5]) + " (translate its labels)")
             buffer = io.BytesIO()
             fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
         finally:

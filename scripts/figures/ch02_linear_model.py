@@ -73,7 +73,7 @@ def _draw_contour(data, t):
 
 FIGURES = [
     Figure(
-        name="linear-model-mse-curve",
+        name="mse-curve",
         compute=_mse_curve,
         draw=_draw_mse_curve,
         labels={
@@ -86,7 +86,7 @@ FIGURES = [
         },
     ),
     Figure(
-        name="linear-model-meshgrid-points",
+        name="meshgrid-points",
         compute=_meshgrid,
         draw=_draw_meshgrid,
         labels={
@@ -95,7 +95,7 @@ FIGURES = [
         },
     ),
     Figure(
-        name="linear-model-mse-surface",
+        name="mse-surface",
         compute=_surface,
         draw=_draw_surface,
         labels={
@@ -109,7 +109,7 @@ FIGURES = [
         },
     ),
     Figure(
-        name="linear-model-mse-contour",
+        name="mse-contour",
         compute=_surface,
         draw=_draw_contour,
         labels={

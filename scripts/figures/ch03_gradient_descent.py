@@ -114,7 +114,7 @@ def _draw_learning_rates(runs, t):
 
 FIGURES = [
     Figure(
-        name="gradient-descent-gd",
+        name="gd",
         compute=_gd,
         draw=_draw_gd,
         labels={
@@ -133,7 +133,7 @@ FIGURES = [
         },
     ),
     Figure(
-        name="gradient-descent-gd-vs-sgd",
+        name="gd-vs-sgd",
         compute=_gd_vs_sgd,
         draw=_draw_gd_vs_sgd,
         labels={
@@ -152,7 +152,7 @@ FIGURES = [
         },
     ),
     Figure(
-        name="gradient-descent-learning-rates",
+        name="learning-rates",
         compute=_learning_rates,
         draw=_draw_learning_rates,
         labels={

@@ -143,18 +143,18 @@ def _draw_quadratic(data, t):
 
 FIGURES = [
     Figure(
-        name="back-propagation-graph",
+        name="graph",
         compute=_graph,
         draw=_draw_graph,
         labels={
             "zh": {"title": "计算图：前向传播算数值，反向传播算梯度（x = 1, y = 2, w = 1）",
-                   "forward": "前向：数值", "backward": "反向：梯度", "loss": "loss"},
+                   "forward": "前向：数值", "backward": "反向：梯度", "loss": r"$\mathrm{loss}$"},
             "en": {"title": "Computational graph: forward values, backward gradients (x = 1, y = 2, w = 1)",
-                   "forward": "forward: values", "backward": "backward: gradients", "loss": "loss"},
+                   "forward": "forward: values", "backward": "backward: gradients", "loss": r"$\mathrm{loss}$"},
         },
     ),
     Figure(
-        name="back-propagation-linear-loss",
+        name="linear-loss",
         compute=_linear,
         draw=_draw_linear,
         labels={
@@ -167,7 +167,7 @@ FIGURES = [
         },
     ),
     Figure(
-        name="back-propagation-quadratic",
+        name="quadratic",
         compute=_quadratic,
         draw=_draw_quadratic,
         labels={

@@ -137,7 +137,7 @@ def _draw_sine(coefficients, t):
 
 FIGURES = [
     Figure(
-        name="linreg-training-loss",
+        name="training-loss",
         compute=_training_loss,
         draw=_draw_training_loss,
         labels={
@@ -150,7 +150,7 @@ FIGURES = [
         },
     ),
     Figure(
-        name="linreg-fitted-lines",
+        name="fitted-lines",
         compute=_fitted_lines,
         draw=_draw_fitted_lines,
         labels={
@@ -161,7 +161,7 @@ FIGURES = [
         },
     ),
     Figure(
-        name="linreg-fruit-losses",
+        name="fruit-losses",
         compute=_fruit_losses,
         draw=_draw_fruit_losses,
         labels={
@@ -175,7 +175,7 @@ FIGURES = [
         },
     ),
     Figure(
-        name="linreg-optimizer-comparison",
+        name="optimizer-comparison",
         compute=_optimizers,
         draw=_draw_optimizers,
         labels={
@@ -188,7 +188,7 @@ FIGURES = [
         },
     ),
     Figure(
-        name="linreg-sine-cubic",
+        name="sine-cubic",
         compute=_sine,
         draw=_draw_sine,
         labels={

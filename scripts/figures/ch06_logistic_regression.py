@@ -214,7 +214,7 @@ def _draw_mse_vs_bce(data, t):
 
 FIGURES = [
     Figure(
-        name="logreg-sigmoid-functions",
+        name="sigmoid-functions",
         compute=_sigmoids,
         draw=_draw_sigmoids,
         labels={
@@ -227,7 +227,7 @@ FIGURES = [
         },
     ),
     Figure(
-        name="logreg-bce-curves",
+        name="bce-curves",
         compute=_bce_curves,
         draw=_draw_bce_curves,
         labels={
@@ -240,7 +240,7 @@ FIGURES = [
         },
     ),
     Figure(
-        name="logreg-probability-hours",
+        name="probability-hours",
         compute=_probability,
         draw=_draw_probability,
         labels={
@@ -254,7 +254,7 @@ FIGURES = [
         },
     ),
     Figure(
-        name="logreg-four-samples",
+        name="four-samples",
         compute=_four_samples,
         draw=_draw_four_samples,
         labels={
@@ -267,7 +267,7 @@ FIGURES = [
         },
     ),
     Figure(
-        name="logreg-longer-training",
+        name="longer-training",
         compute=_longer,
         draw=_draw_longer,
         labels={
@@ -281,7 +281,7 @@ FIGURES = [
         },
     ),
     Figure(
-        name="logreg-mse-vs-bce",
+        name="mse-vs-bce",
         compute=_mse_vs_bce,
         draw=_draw_mse_vs_bce,
         labels={

@@ -114,7 +114,7 @@ def _draw_activations(runs, t):
 
 FIGURES = [
     Figure(
-        name="multi-input-loss",
+        name="loss",
         compute=_long_run,
         draw=_draw_loss,
         labels={
@@ -133,7 +133,7 @@ FIGURES = [
         },
     ),
     Figure(
-        name="multi-input-accuracy",
+        name="accuracy",
         compute=_long_run,
         draw=_draw_accuracy,
         labels={
@@ -152,7 +152,7 @@ FIGURES = [
         },
     ),
     Figure(
-        name="multi-input-activations",
+        name="activations",
         compute=_activations,
         draw=_draw_activations,
         labels={

@@ -107,7 +107,7 @@ def _draw_titanic_splits(rows, t):
 
 FIGURES = [
     Figure(
-        name="dataloader-minibatch-vs-fullbatch",
+        name="minibatch-vs-fullbatch",
         compute=_minibatch_vs_fullbatch,
         draw=_draw_minibatch_vs_fullbatch,
         labels={
@@ -124,7 +124,7 @@ FIGURES = [
         },
     ),
     Figure(
-        name="dataloader-titanic-accuracy",
+        name="titanic-accuracy",
         compute=_titanic_accuracy,
         draw=_draw_titanic_accuracy,
         labels={
@@ -140,7 +140,7 @@ FIGURES = [
         },
     ),
     Figure(
-        name="dataloader-titanic-splits",
+        name="titanic-splits",
         compute=_titanic_splits,
         draw=_draw_titanic_splits,
         labels={

@@ -184,7 +184,7 @@ def _draw_linear_vs_deep(runs, t):
 
 FIGURES = [
     Figure(
-        name="softmax-worked-example",
+        name="worked-example",
         compute=_worked_example,
         draw=_draw_worked_example,
         labels={
@@ -199,7 +199,7 @@ FIGURES = [
         },
     ),
     Figure(
-        name="softmax-mnist-training",
+        name="mnist-training",
         compute=_training,
         draw=_draw_training,
         labels={
@@ -220,7 +220,7 @@ FIGURES = [
         },
     ),
     Figure(
-        name="softmax-mnist-predictions",
+        name="mnist-predictions",
         compute=_predictions,
         draw=_draw_predictions,
         labels={
@@ -233,7 +233,7 @@ FIGURES = [
         },
     ),
     Figure(
-        name="softmax-mnist-confusion",
+        name="mnist-confusion",
         compute=_confusion,
         draw=_draw_confusion,
         labels={
@@ -245,7 +245,7 @@ FIGURES = [
         },
     ),
     Figure(
-        name="softmax-mnist-linear-vs-deep",
+        name="mnist-linear-vs-deep",
         compute=_linear_vs_deep,
         draw=_draw_linear_vs_deep,
         labels={

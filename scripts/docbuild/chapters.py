@@ -1,0 +1,66 @@
+"""The chapter table: the one place that says which chapters exist and what belongs to each.
+
+A test holds it against the pages (file names and titles in both languages), the nav, the home
+page's table, the API reference, the test modules and the figure modules; the notebook and
+script builders take their list of chapters from here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from docbuild.settings import ROOT
+
+
+@dataclass(frozen=True)
+class Chapter:
+    number: int
+    slug: str  # the page is docs/<lang>/<slug>.md
+    zh: str  # title, without the number
+    en: str
+    module: str | None = None  # snippets.<module>: the chapter's code (tests/test_<module>.py tests it)
+    written: bool = True  # False: a lecture of the course that has no page yet
+
+    @property
+    def page(self) -> str:
+        return f"{self.slug}.md"
+
+    @property
+    def tag(self) -> str:
+        """`ch03`: prefixes the chapter's figure module, figures, notebook and script."""
+        return f"ch{self.number:02d}"
+
+    def title(self, lang: str) -> str:
+        return getattr(self, lang)
+
+    @property
+    def figure_module(self):
+        """scripts/figures/chNN_<module>.py, or None when the chapter has no figures."""
+        if self.module is None:
+            return None
+        path = ROOT / "scripts" / "figures" / f"{self.tag}_{self.module}.py"
+        return path if path.is_file() else None
+
+
+CHAPTERS = (
+    Chapter(2, "02-linear-model", "线性模型", "Linear Model", "linear_model"),
+    Chapter(3, "03-gradient-descent", "梯度下降", "Gradient Descent", "gradient_descent"),
+    Chapter(4, "04-back-propagation", "反向传播", "Back Propagation", "back_propagation"),
+    Chapter(5, "05-linear-regression", "用 PyTorch 实现线性回归", "Linear Regression with PyTorch",
+            "linear_regression"),
+    Chapter(6, "06-logistic-regression", "逻辑回归", "Logistic Regression", "logistic_regression"),
+    Chapter(7, "07-multiple-dimension-input", "多维特征输入", "Multiple Dimension Input", "multiple_input"),
+    Chapter(8, "08-dataset-and-dataloader", "加载数据集", "Dataset and DataLoader", "dataset_dataloader"),
+    Chapter(9, "09-softmax-classifier", "多分类问题：Softmax 分类器", "Softmax Classifier",
+            "softmax_classifier"),
+)
+# Modules of snippets/ that belong to no single chapter.
+SHARED_MODULES = ("devices", "datasets")
+
+
+def written() -> tuple[Chapter, ...]:
+    return tuple(c for c in CHAPTERS if c.written)
+
+
+def by_slug(slug: str) -> Chapter | None:
+    return next((c for c in CHAPTERS if c.slug == slug), None)

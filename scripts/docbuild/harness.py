@@ -1,0 +1,316 @@
+"""The pytest plugin that runs every page as a program, through pytest-codeblocks.
+
+What it proves is what a reader gets who copies the blocks of a page, in order, into a fresh
+Python: every ```python block of a page (includes expanded exactly as shown, see
+`docbuild.program`) runs in one namespace, top to bottom, with nothing injected; `__name__` is
+"__main__", as in a script. pytest-codeblocks parses the expanded page, compares the shown
+outputs and reports each block as one test (`docs/en/02-linear-model.md::line 57`); this plugin
+gives the blocks of a page one shared namespace (see `docbuild.patches`), maps errors to the
+Markdown or snippets line that raised, and checks at the end of a full run that every block the
+pages contain was executed or skipped with a reason.
+
+Code blocks are written once, in docs/en; docs/zh holds copies whose code differs only in
+comments (tests/test_sync.py), so each block runs once for both languages.
+"""
+
+from __future__ import annotations
+
+import io
+import linecache
+import re
+import sys
+import traceback
+import types
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from pytest_codeblocks.main import extract_from_buffer
+from pytest_codeblocks.plugin import MarkdownFile, TestBlock
+
+from docbuild import pages, patches, program, settings
+from docbuild.pages import DOCS, SOURCE_LANGUAGE, display
+
+# --- one namespace per page -------------------------------------------------------------------
+
+
+@dataclass
+class PageRun:
+    """The state of one page's program: its namespace and which blocks have run."""
+
+    module: types.ModuleType = field(default_factory=lambda: types.ModuleType("__main__"))
+    done: set[int] = field(default_factory=set)  # page lines of the blocks that have run
+    blocks: dict = field(default_factory=dict)  # compiled file name -> block, to map tracebacks
+    failed: str | None = None  # where the first failing block is
+
+    def execute(self, block: "PageBlock", check_output: bool) -> None:
+        """Run one block in the page namespace (through pytest-codeblocks when checking output)."""
+        self.blocks[block.filename] = block
+        linecache.cache[block.filename] = (len(block.source), None, block.source.splitlines(True), block.filename)
+        code = compile(block.source, block.filename, "exec", dont_inherit=True)  # no __future__ of ours
+        main = sys.modules.get("__main__")
+
+        def run_in_page(_code, _fresh_globals=None, *args):
+            # pytest-codeblocks would give each block fresh globals: the page shares one.
+            sys.modules["__main__"] = self.module  # pickling by reference finds page classes
+            try:
+                exec(code, self.module.__dict__)  # noqa: S102 - running the page is the point
+            except SystemExit as err:  # a reader's Python would stop here: the page is broken
+                raise RuntimeError(f"the block calls sys.exit({err.code!r}): the rest of the page "
+                                   "would not run") from err
+            finally:
+                sys.modules["__main__"] = main
+
+        try:
+            if check_output:
+                with patches.codeblocks_exec(run_in_page):
+                    TestBlock.runtest(block)
+            else:
+                with patches.quiet_stdout():
+                    run_in_page(code)
+        finally:
+            self.done.add(block.page_line)
+
+
+class PageFile(MarkdownFile):
+    """A page of docs/en: pytest-codeblocks' blocks, with includes expanded first."""
+
+    def collect(self):
+        try:
+            self.expanded = program.expand(Path(self.path))
+        except program.PageError as err:
+            raise self.CollectError(str(err)) from None
+        self.run = PageRun()
+        self.blocks: list[PageBlock] = []
+        for block in extract_from_buffer(io.StringIO(self.expanded.text)):
+            if block.syntax != "python":
+                continue  # the guards reject other executable fences
+            _, page_line = self.expanded.origin(block.lineno)
+            item = PageBlock.from_parent(parent=self, name=f"line {page_line}")
+            item.obj = block
+            item.page_line = page_line
+            for mark in block.marks:
+                item.add_marker(eval(mark, {"sys": sys, "pytest": pytest}))  # noqa: S307 - as pytest-codeblocks does
+            self.blocks.append(item)
+        return self.blocks
+
+
+class PageBlock(TestBlock):
+    page_line: int
+
+    @property
+    def page(self) -> PageFile:
+        return self.parent
+
+    @property
+    def filename(self) -> str:
+        return f"<{display(self.path)}:{self.page_line}>"
+
+    @property
+    def source(self) -> str:
+        return self.obj.code
+
+    def origin(self, row: int) -> tuple[str, int]:
+        """Where line `row` (1-based) of this block's code was written."""
+        return self.page.expanded.origin(self.obj.lineno + row)
+
+    def setup(self):
+        run = self.page.run
+        if run.failed:
+            pytest.skip(f"not run: the block at {run.failed} failed first, and this one follows it")
+        # A block may depend on every block before it; a subset run (`-k`) runs those first.
+        for earlier in [b for b in self.page.blocks if b.page_line < self.page_line]:
+            if earlier.page_line not in run.done and not earlier.get_closest_marker("skip"):
+                try:
+                    run.execute(earlier, check_output=False)
+                except Exception as err:
+                    run.failed = f"{display(self.path)}:{earlier.page_line}"
+                    raise BlockError(earlier.describe(err)) from None
+
+    def runtest(self):
+        run = self.page.run
+        try:
+            run.execute(self, check_output=True)
+        except RuntimeError as err:
+            cause = err.__context__
+            if cause is None:  # pytest-codeblocks: the output differs (the code itself ran)
+                raise BlockError(self.describe_output(err)) from None
+            run.failed = f"{display(self.path)}:{self.page_line}"
+            raise BlockError(self.describe(cause)) from None
+
+    def describe(self, err: BaseException) -> str:
+        """The error, the line of the page (or snippets module) that raised, and the stack."""
+        blocks = self.page.run.blocks
+        stack = []
+        for frame in traceback.extract_tb(err.__traceback__):
+            block = blocks.get(frame.filename)
+            if block is not None:
+                file, line = block.origin(frame.lineno)
+                how = (f" (in the block at line {block.page_line})" if file == display(block.path)
+                       else f" (included by the block at {display(block.path)}:{block.page_line})")
+                stack.append((f"{file}:{line}{how}", frame.line))
+            elif "site-packages" not in frame.filename and "docbuild" not in frame.filename:
+                stack.append((f"{display(Path(frame.filename))}:{frame.lineno}", frame.line))
+        where = stack[-1][0] if stack else f"{display(self.path)}:{self.page_line}"
+        lines = [f"{where}: {type(err).__name__}: {err}"]
+        lines += [f"  {place.split(' (')[0]}: {code}" for place, code in stack]
+        return "\n".join(lines)
+
+    def describe_output(self, err: RuntimeError) -> str:
+        import difflib
+
+        expected = self.obj.expected_output or ""
+        got = str(err).split("but got\n```\n", 1)[-1].removesuffix("```")
+        diff = difflib.unified_diff(expected.splitlines(), got.splitlines(), "shown on the page", "printed", lineterm="")
+        return (f"{display(self.path)}:{self.page_line}: the block prints something other than the output "
+                "shown below it. Fix the code, or paste the real output (`scripts/sync_code.py --outputs`"
+                " does it for every page):\n" + "\n".join(diff))
+
+    def repr_failure(self, excinfo):
+        if isinstance(excinfo.value, BlockError):
+            return str(excinfo.value)
+        return super(TestBlock, self).repr_failure(excinfo)
+
+    def reportinfo(self):
+        return (self.path, self.page_line - 1, f"code block at line {self.page_line}")
+
+
+class BlockError(Exception):
+    """A block failed; the message names the file and line."""
+
+
+# --- pytest hooks -------------------------------------------------------------------------------
+
+
+def pytest_configure(config):
+    try:
+        config.course_settings = settings.load()
+    except settings.SettingsError as err:
+        raise pytest.UsageError(str(err)) from None
+    config.course_outcomes = {}  # nodeid -> (page, line, kind, outcome, reason)
+    cov = config.pluginmanager.getplugin("_cov")
+    if cov is not None and is_full_run(config):
+        cov.options.cov_fail_under = 100  # the gate applies to the whole suite, not to a subset
+
+
+def is_full_run(config) -> bool:
+    """No selection: every test and every page is in the run."""
+    o = config.option
+    narrowed = o.keyword or o.markexpr or getattr(o, "deselect", None) or getattr(o, "lf", False) or o.maxfail
+    default_args = [str(settings.ROOT / p) for p in config.getini("testpaths")]
+    args = [str(Path(a).resolve()) for a in config.args]
+    return not narrowed and (not config.args or sorted(args) == sorted(default_args))
+
+
+def pytest_collect_file(file_path, parent):
+    path = Path(file_path)
+    source_pages = Path(parent.config.rootpath) / "docs" / SOURCE_LANGUAGE
+    if path.suffix == ".md" and path.resolve().is_relative_to(source_pages.resolve()):
+        return PageFile.from_parent(parent, path=path)
+    return None
+
+
+def pytest_collection_modifyitems(config, items):
+    timeout = config.course_settings.codeblock_timeout_s
+    for item in items:
+        if isinstance(item, PageBlock):
+            item.add_marker(pytest.mark.timeout(timeout))
+
+
+def pytest_runtest_logreport(report):
+    if "::line " not in report.nodeid or not report.nodeid.startswith("docs/"):
+        return
+    outcomes = _outcomes()
+    if report.when == "call" or report.skipped or report.failed:
+        if report.skipped:
+            reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+            outcomes[report.nodeid] = ("skipped", reason.removeprefix("Skipped: "))
+        elif report.failed:
+            outcomes[report.nodeid] = ("failed", "")
+        elif report.nodeid not in outcomes:
+            outcomes[report.nodeid] = ("passed", "")
+
+
+_STATE: dict = {}
+
+
+def _outcomes() -> dict[str, tuple[str, str]]:
+    return _STATE.setdefault("outcomes", {})
+
+
+def _blocks(session) -> list[PageBlock]:
+    return [item for item in session.items if isinstance(item, PageBlock)]
+
+
+def pytest_collection_finish(session):
+    _STATE["blocks"] = _blocks(session)
+    _STATE["full"] = is_full_run(session.config)
+
+
+def kind(block: PageBlock) -> str:
+    if block.obj.expected_output is not None:
+        return "verified"
+    rows = range(1, block.source.count("\n") + 1)
+    if any(block.origin(row)[0].startswith("snippets/") for row in rows):
+        return "included"
+    return "plain"
+
+
+def unaccounted_blocks(blocks: list[PageBlock], outcomes: dict) -> list[str]:
+    """Blocks the pages contain that did not run (nor were skipped with a reason), as file:line."""
+    ran = {(display(b.path), b.page_line) for b in blocks if outcomes.get(b.nodeid, ("",))[0] in {"passed", "skipped"}}
+    problems = []
+    for page in pages.pages(SOURCE_LANGUAGE):
+        for fence in page.fences:
+            if fence.is_python and (display(page.path), fence.line) not in ran:
+                problems.append(f"{fence.where}: this ```python block was not executed: pytest-codeblocks did "
+                                "not collect it, or it did not run. Every block must run (or carry "
+                                '<!--pytest.mark.skip(reason="...")-->)')
+    for block in blocks:
+        state, reason = outcomes.get(block.nodeid, ("", ""))
+        if state == "skipped" and not reason.strip():
+            problems.append(f"{display(block.path)}:{block.page_line}: skipped without a reason")
+    return problems
+
+
+def pytest_sessionfinish(session, exitstatus):
+    blocks = _STATE.get("blocks", [])
+    if not (_STATE.get("full") and blocks) or session.testsfailed:
+        return
+    problems = unaccounted_blocks(blocks, _outcomes())
+    if problems:
+        _STATE["problems"] = problems
+        session.testsfailed += 1
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter):
+    blocks = _STATE.get("blocks", [])
+    if not blocks:
+        return
+    outcomes = _outcomes()
+    counts = Counter()
+    skipped = []
+    for block in blocks:
+        state, reason = outcomes.get(block.nodeid, ("not run", ""))
+        if state == "passed":
+            counts[kind(block)] += 1
+        elif state == "skipped":
+            skipped.append((block, reason))
+        counts[state] += 1
+    write = terminalreporter.write_line
+    terminalreporter.section("code blocks on the pages")
+    n_pages = len({b.path for b in blocks})
+    write(f"{counts['passed']} of {len(blocks)} blocks on {n_pages} pages ran as one program per page "
+          f"(once for both languages): {counts['verified']} verified against the output shown, "
+          f"{counts['included']} showing code from snippets/, {counts['plain']} other; "
+          f"{counts['skipped']} skipped; {counts['failed']} failed")
+    cascade = [b for b, reason in skipped if reason.startswith("not run: the block at")]
+    for block, reason in skipped:
+        if block not in cascade:
+            write(f"  skipped {display(block.path)}:{block.page_line}: {reason}")
+    if cascade:
+        write(f"  {len(cascade)} blocks were not run because a block before them on their page failed")
+    for problem in _STATE.get("problems", []):
+        terminalreporter.write_line(f"ERROR {problem}", red=True)

@@ -1,0 +1,75 @@
+"""Guards on the pages (docbuild.checks): every problem names its file and line."""
+
+from __future__ import annotations
+
+import pytest
+
+from docbuild import checks, pages, sync
+from docbuild.pages import LANGUAGES, display
+
+ALL_PAGES = pages.pages()
+PAIRS = sorted(checks.page_names("zh") & checks.page_names("en"))
+
+
+def _ids(items):
+    return [display(p.path) for p in items]
+
+
+def test_every_page_exists_in_both_languages():
+    assert not checks.missing_twins(), "\n".join(checks.missing_twins())
+
+
+@pytest.mark.parametrize("page", ALL_PAGES, ids=_ids(ALL_PAGES))
+def test_no_code_block_escapes_testing(page):
+    problems = checks.fence_problems(page)
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("page", ALL_PAGES, ids=_ids(ALL_PAGES))
+def test_page_is_written_in_its_language(page):
+    problems = checks.language_problems(page)
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("name", PAIRS)
+def test_code_blocks_are_copies_of_the_english_ones(name):
+    problems = [p for lang in sync.TARGET_LANGUAGES for p in sync.drift(name, lang)]
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("name", PAIRS)
+def test_both_languages_have_the_same_structure(name):
+    problems = checks.structure_problems(name)
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("name", PAIRS)
+def test_prose_states_the_same_numbers_in_both_languages(name):
+    problems = checks.number_problems(name)
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("lang", [lang for lang in LANGUAGES if lang in sync.TARGET_LANGUAGES])
+def test_included_code_has_translated_comments(lang):
+    problems = checks.untranslated_comments(lang)
+    assert not problems, (f"{len(problems)} problems; `.venv/bin/python scripts/sync_code.py --comments` "
+                          "adds the missing entries for you to translate:\n" + "\n".join(problems))
+
+
+@pytest.mark.parametrize("page", ALL_PAGES, ids=_ids(ALL_PAGES))
+def test_links_lead_to_pages_and_anchors_that_exist(page):
+    problems = checks.link_problems(page)
+    assert not problems, "\n".join(problems)
+
+
+def test_link_checker_finds_missing_pages_and_anchors(tmp_path):
+    folder = tmp_path / "docs" / "en"
+    folder.mkdir(parents=True)
+    (folder / "b.md").write_text("# B\n\n## The `x` value {#custom}\n\n## Same\n\n## Same\n")
+    (folder / "a.md").write_text("# A\n\n## Here *we* go\n\n[ok](b.md#custom) [ok](b.md#same_1) [ok](#here-we-go)\n"
+                                 "[bad](b.md#nope) [bad](#nowhere) [bad](c.md) [web](https://example.org/#x)\n")
+    problems = "\n".join(checks.link_problems(pages.read(folder / "a.md")))
+    assert "a.md:6: link to #nope, but" in problems and "b.md has no such heading" in problems
+    assert "a.md:6: link to #nowhere, but this page has no such heading" in problems
+    assert "a.md:6: link to c.md, which does not exist" in problems
+    assert problems.count("a.md:6") == 3
