@@ -39,7 +39,7 @@ def main() -> None:
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "COURSE_CACHE_DIR": str(Path(tmp) / "cache")}
-        build = [PYTHON, "-m", "mkdocs", "build", "--strict", "--quiet", "-d", str(Path(tmp) / "site")]
+        build = [PYTHON, "-m", "mkdocs", "build", "--strict", "-d", str(Path(tmp) / "site")]
         rows.append(("cold `mkdocs build --strict` (empty cache)", timed(build, env)))
         rows.append(("no-change rebuild (warm cache)", timed(build, env)))
     if args.tests:

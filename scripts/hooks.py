@@ -8,12 +8,14 @@ no-change rebuild skips even the hashing (`docbuild.build_state`).
 from __future__ import annotations
 
 import logging
+import re
 import shutil
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
+from docbuild.cache import display
 from docbuild import build_state, figures, mathml, notebook_page, notebooks, patches, program, settings
 
 patches.notebooks_are_pages()
@@ -30,8 +32,25 @@ class _Warnings(logging.Handler):
         self.count += 1
 
 
+class _WhereInTheSource(logging.Filter):
+    """Adds `docs/<file>:<line>` to MkDocs' warnings about a page's links, which name no line."""
+
+    _LINK = re.compile(r"Doc file '(?P<page>[^']+)' contains a link (?:to )?'(?P<link>[^']+)'")
+
+    def filter(self, record):
+        found = self._LINK.search(str(record.msg))
+        if found:
+            page = Path(_run.get("docs_dir", "docs")) / found["page"]
+            lines = page.read_text(encoding="utf-8").splitlines() if page.is_file() else []
+            line = next((n for n, text in enumerate(lines, 1) if f"({found['link']}" in text), None)
+            if line:
+                record.msg = f"{display(page)}:{line}: {record.msg}"
+        return True
+
+
 _run = {"command": "build", "warnings": _Warnings(), "state": None}
 logging.getLogger("mkdocs").addHandler(_run["warnings"])
+logging.getLogger("mkdocs.structure.pages").addFilter(_WhereInTheSource())
 
 
 def on_startup(command, dirty):
@@ -45,7 +64,13 @@ def on_config(config, **kwargs):
     except settings.SettingsError as err:
         raise PluginError(str(err)) from None
     patches.mkdocstrings_locale(config)
+    mkdocs_log = logging.getLogger("mkdocs")
+    if config.get("strict") and mkdocs_log.level > logging.WARNING:
+        # `--quiet` raises the level to ERROR, and a warning that is never logged is never
+        # counted: strict mode would pass broken links. Quiet hides INFO, not the errors.
+        mkdocs_log.setLevel(logging.WARNING)
     _run.setdefault("site_dir", Path(config["site_dir"]))  # the outer build's: i18n nests the rest
+    _run.setdefault("docs_dir", _docs_root(config))
     return config
 
 

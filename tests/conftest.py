@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -32,7 +33,7 @@ class Build:
 def build_site(site: Path) -> Build:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     done = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-d", str(site)],
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=900,
     )
     log = done.stdout + done.stderr
@@ -45,3 +46,42 @@ def build_site(site: Path) -> Build:
 def built_site(tmp_path_factory) -> Build:
     """The whole site, built once per test run with `mkdocs build --strict`."""
     return build_site(tmp_path_factory.mktemp("site") / "site")
+
+
+def _not_sources(folder: str, names: list[str]) -> set[str]:
+    """What a copy of the project leaves out: environments, caches, build outputs."""
+    skip = {".venv", ".git", "site", "__pycache__", ".cache", ".coverage"}
+    built_here = Path(folder).parent == ROOT / "docs"  # docs/<lang>/figures, notebooks/*.ipynb
+    return {n for n in names if n in skip or n.endswith(".egg-info") or (built_here and n == "figures")
+            or n.endswith(".ipynb")}
+
+
+class ProjectCopy:
+    """A throwaway copy of the project whose own code (docbuild, snippets) runs in subprocesses."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "COURSE_CACHE_DIR": str(path / ".cache"),
+                    "PYTHONPATH": os.pathsep.join([str(path), str(path / "scripts")])}
+
+    def edit(self, relative: str, change) -> None:
+        file = self.path / relative
+        before = file.read_text(encoding="utf-8")
+        after = change(before)
+        assert after != before, f"the edit of {relative} changed nothing"
+        file.write_text(after, encoding="utf-8")
+
+    def run(self, *argv: str, timeout: int = 300) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, *argv], cwd=self.path, env=self.env, capture_output=True,
+                              text=True, timeout=timeout)
+
+
+@pytest.fixture
+def project_copy(tmp_path) -> ProjectCopy:
+    """The project's sources and its figure cache, copied (the figures need not train again)."""
+    copy = tmp_path / "project"
+    shutil.copytree(ROOT, copy, ignore=_not_sources)
+    for part in ("figures", "notebooks"):
+        if (ROOT / ".cache" / part).is_dir():
+            shutil.copytree(ROOT / ".cache" / part, copy / ".cache" / part)
+    return ProjectCopy(copy)

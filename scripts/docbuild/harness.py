@@ -194,13 +194,35 @@ def pytest_configure(config):
         cov.options.cov_fail_under = 100  # the gate applies to the whole suite, not to a subset
 
 
+def _narrowed(config) -> bool:
+    o = config.option
+    return bool(o.keyword or o.markexpr or getattr(o, "deselect", None) or getattr(o, "lf", False) or o.maxfail)
+
+
+def _args(config) -> list[Path]:
+    if config.args:
+        return [Path(a.split("::")[0]).resolve() for a in config.args]
+    return [Path(config.rootpath) / p for p in config.getini("testpaths")]
+
+
 def is_full_run(config) -> bool:
     """No selection: every test and every page is in the run."""
-    o = config.option
-    narrowed = o.keyword or o.markexpr or getattr(o, "deselect", None) or getattr(o, "lf", False) or o.maxfail
-    default_args = [str(settings.ROOT / p) for p in config.getini("testpaths")]
-    args = [str(Path(a).resolve()) for a in config.args]
-    return not narrowed and (not config.args or sorted(args) == sorted(default_args))
+    default = sorted(Path(config.rootpath, p).resolve() for p in config.getini("testpaths"))
+    return not _narrowed(config) and sorted(_args(config)) == default
+
+
+def expected_pages(config) -> list[Path] | None:
+    """The source pages whose every block this run must execute (None: the run is narrowed)."""
+    if _narrowed(config) or any("::" in a for a in config.args):
+        return None
+    root = (Path(config.rootpath) / "docs" / SOURCE_LANGUAGE).resolve()
+    found = []
+    for arg in _args(config):
+        if arg.is_file() and arg.suffix == ".md" and arg.is_relative_to(root):
+            found.append(arg)
+        elif arg.is_dir() and (root.is_relative_to(arg) or arg.is_relative_to(root)):
+            found += [p for p in sorted(root.rglob("*.md")) if p.is_relative_to(arg) or root.is_relative_to(arg)]
+    return sorted(set(found))
 
 
 def pytest_collect_file(file_path, parent):
@@ -245,7 +267,7 @@ def _blocks(session) -> list[PageBlock]:
 
 def pytest_collection_finish(session):
     _STATE["blocks"] = _blocks(session)
-    _STATE["full"] = is_full_run(session.config)
+    _STATE["pages"] = expected_pages(session.config)
 
 
 def kind(block: PageBlock) -> str:
@@ -257,11 +279,12 @@ def kind(block: PageBlock) -> str:
     return "plain"
 
 
-def unaccounted_blocks(blocks: list[PageBlock], outcomes: dict) -> list[str]:
+def unaccounted_blocks(blocks: list[PageBlock], outcomes: dict, paths: list[Path] | None = None) -> list[str]:
     """Blocks the pages contain that did not run (nor were skipped with a reason), as file:line."""
     ran = {(display(b.path), b.page_line) for b in blocks if outcomes.get(b.nodeid, ("",))[0] in {"passed", "skipped"}}
     problems = []
-    for page in pages.pages(SOURCE_LANGUAGE):
+    chosen = pages.pages(SOURCE_LANGUAGE) if paths is None else [pages.read(p) for p in paths]
+    for page in chosen:
         for fence in page.fences:
             if fence.is_python and (display(page.path), fence.line) not in ran:
                 problems.append(f"{fence.where}: this ```python block was not executed: pytest-codeblocks did "
@@ -276,9 +299,10 @@ def unaccounted_blocks(blocks: list[PageBlock], outcomes: dict) -> list[str]:
 
 def pytest_sessionfinish(session, exitstatus):
     blocks = _STATE.get("blocks", [])
-    if not (_STATE.get("full") and blocks) or session.testsfailed:
+    paths = _STATE.get("pages")
+    if not paths or session.testsfailed:
         return
-    problems = unaccounted_blocks(blocks, _outcomes())
+    problems = unaccounted_blocks(blocks, _outcomes(), paths)
     if problems:
         _STATE["problems"] = problems
         session.testsfailed += 1
@@ -287,7 +311,7 @@ def pytest_sessionfinish(session, exitstatus):
 
 def pytest_terminal_summary(terminalreporter):
     blocks = _STATE.get("blocks", [])
-    if not blocks:
+    if not blocks and not _STATE.get("problems"):
         return
     outcomes = _outcomes()
     counts = Counter()

@@ -62,6 +62,7 @@ def notebooks_are_pages() -> None:
         return original(self) or self.src_uri.endswith(".ipynb")
 
     is_documentation_page._course_patch = True
+    is_documentation_page.original = original
     File.is_documentation_page = is_documentation_page
 
 
