@@ -11,19 +11,17 @@ on 127.0.0.1, and one headless Chromium context visits it for the whole module:
 - no page asks for anything from another host (the site works offline / behind firewalls);
 - screenshots of both chapter pages land in pytest's tmp_path for debugging.
 
-Without Chromium or the `playwright` package the tests are skipped locally and fail on CI
-(the environment variable CI is set): `bash scripts/test.sh` installs both.
+The browser comes from pytest-playwright's fixtures (`page`, one fresh context per test),
+launched with the system's Chromium. Without Chromium the tests are skipped locally and fail
+on CI (the environment variable CI is set): `bash scripts/test.sh` installs it.
 """
 
 from __future__ import annotations
 
 import functools
-import importlib
 import os
 import shutil
-import tempfile
 import threading
-from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -52,7 +50,7 @@ TIMEOUT_MS = 15_000
 LOCAL_HOST = "127.0.0.1"
 
 
-# --- what the tests need from the machine -------------------------------------------------------
+# --- the browser: pytest-playwright's fixtures, pointed at the system's Chromium ---------------
 
 
 def _chromium_path() -> str | None:
@@ -61,29 +59,35 @@ def _chromium_path() -> str | None:
     return shutil.which("chromium")
 
 
-def _sync_playwright():
-    """`playwright.sync_api.sync_playwright`, or skip (locally) / fail (on CI) naming what's missing."""
-    missing = []
-    try:
-        sync_api = importlib.import_module("playwright.sync_api")
-    except ImportError:
-        sync_api = None
-        missing.append("the Python package `playwright` (pip install playwright)")
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Launch the Debian Chromium (Playwright cannot download its own browsers here), or skip
+    locally / fail on CI naming what is missing."""
     if _chromium_path() is None:
-        missing.append("the Chromium browser (no /usr/bin/chromium, no `chromium` on PATH)")
-    if missing:
-        what = " and ".join(missing)
+        what = "the Chromium browser (no /usr/bin/chromium, no `chromium` on PATH)"
         if os.environ.get("CI"):
             pytest.fail(f"browser tests cannot run on CI: missing {what}", pytrace=False)
-        pytest.skip(
-            f"browser tests need {what}. To install: "
-            "`sudo apt-get install chromium fonts-wqy-microhei` and `pip install playwright`, "
-            "or run `bash scripts/test.sh`, which installs them."
-        )
-    return sync_api.sync_playwright
+        pytest.skip(f"browser tests need {what}: `sudo apt-get install chromium fonts-wqy-microhei`, "
+                    "or run `bash scripts/test.sh`, which installs it")
+    return {**browser_type_launch_args, "executable_path": _chromium_path(), "headless": True,
+            "args": CHROMIUM_ARGS}
 
 
-# --- fixtures: the site over HTTP, one browser context ------------------------------------------
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "viewport": {"width": 1280, "height": 900}, "locale": "zh-CN"}
+
+
+REQUESTS: list[str] = []  # every URL any page of this module asked for
+
+
+@pytest.fixture(autouse=True)
+def _record_requests(page):
+    page.set_default_timeout(TIMEOUT_MS)
+    page.on("request", lambda request: REQUESTS.append(request.url))
+
+
+# --- the site over HTTP -----------------------------------------------------------------------
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
@@ -105,41 +109,6 @@ def site_url(built_site):
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
-
-
-@dataclass
-class Browser:
-    context: object  # playwright BrowserContext
-    requests: list[str] = field(default_factory=list)  # every URL any page asked for
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_playwright = _sync_playwright()
-    with tempfile.TemporaryDirectory(prefix="chromium-profile-") as profile:
-        with sync_playwright() as p:
-            context = p.chromium.launch_persistent_context(
-                user_data_dir=profile,
-                executable_path=_chromium_path(),
-                headless=True,
-                args=CHROMIUM_ARGS,
-                viewport={"width": 1280, "height": 900},
-                locale="zh-CN",
-            )
-            context.set_default_timeout(TIMEOUT_MS)
-            state = Browser(context)
-            context.on("request", lambda request: state.requests.append(request.url))
-            try:
-                yield state
-            finally:
-                context.close()
-
-
-@pytest.fixture
-def page(browser):
-    page = browser.context.new_page()
-    yield page
-    page.close()
 
 
 def _open(page, url: str):
@@ -258,7 +227,7 @@ def test_math_on_each_chapter_page_is_typeset(page, site_url, chapter):
     assert any(w > 0 for w in widths), f"no <math> element is laid out (widths {widths})"
 
 
-def test_pages_request_nothing_from_other_hosts(browser, page, site_url):
+def test_pages_request_nothing_from_other_hosts(page, site_url):
     # Visit everything the other tests visit (they may have been deselected), then check every
     # request this browser context has seen during the whole module.
     for url in (site_url, site_url + CHAPTER, site_url + "en/", site_url + "en/" + CHAPTER):
@@ -267,11 +236,11 @@ def test_pages_request_nothing_from_other_hosts(browser, page, site_url):
     _search(page, SEARCH_TERM)
     page.wait_for_load_state("networkidle")
 
-    assert browser.requests, "no request was recorded"
+    assert REQUESTS, "no request was recorded"
     offending = sorted(
         {
             url
-            for url in browser.requests
+            for url in REQUESTS
             if urlsplit(url).scheme not in ("data", "blob") and urlsplit(url).hostname != LOCAL_HOST
         }
     )

@@ -103,7 +103,7 @@ def test_a_failing_block_stops_the_page(run):
     result = run(PAGE.replace("print(math.sqrt(4))", "print(math.sqrt(-4))"))
     result.assert_outcomes(failed=1, skipped=3)
     result.stdout.fnmatch_lines(["*docs/en/page.md:6 (in the block at line 3): ValueError: math domain error*",
-                                 "*not run: the block at docs/en/page.md:3 failed first*"])
+                                 "*2 blocks were not run because a block before them on their page failed*"])
 
 
 def test_include_of_a_missing_section_is_an_error_naming_the_page_line(run):

@@ -11,9 +11,10 @@ from urllib.parse import urlparse
 import pytest
 
 from conftest import build_site
-from docs_markdown import DOCS, LANGUAGES
+from docbuild import cache, chapters, checks, pages
+from docbuild.pages import LANGUAGES
 
-CHAPTERS = sorted(p.stem for p in (DOCS / "zh").glob("[0-9][0-9]-*.md"))
+CHAPTERS = [c.slug for c in chapters.written()]
 
 
 def _page(site: Path, lang: str, slug: str) -> Path:
@@ -115,3 +116,23 @@ def test_every_figure_is_localised(built_site):
     same = [n for n in zh if (built_site.site / "figures" / n).read_bytes()
             == (built_site.site / "en" / "figures" / n).read_bytes()]
     assert not same, f"figures identical in both languages (labels not localised?): {same}"
+
+
+def test_every_image_of_the_site_is_a_complete_png(built_site):
+    images = list(built_site.site.rglob("*.png"))
+    assert len(images) >= 2 * 30
+    broken = [str(p.relative_to(built_site.site)) for p in images if not cache.is_valid_png(p)]
+    assert not broken, f"damaged images published: {broken}"
+
+
+def test_the_link_checker_computes_the_anchors_mkdocs_builds(built_site):
+    """docbuild.checks.anchors is what the page guard trusts; it must agree with the real ids."""
+    for page in pages.pages():
+        if page.name in {"api.md"} or not page.name.endswith(".md"):
+            continue
+        slug = page.name.removesuffix(".md").removesuffix("index")
+        html = _page(built_site.site, page.lang, slug.rstrip("/")) if slug else (
+            built_site.site / ("" if page.lang == "zh" else "en") / "index.html")
+        ids = set(re.findall(r'id="([^"]+)"', html.read_text(encoding="utf-8")))
+        missing = checks.anchors(page) - ids
+        assert not missing, f"{page.path}: anchors the checker expects but the build lacks: {missing}"

@@ -131,7 +131,7 @@ def anchors(page: Page) -> set[str]:
             found.add(explicit[1])
             continue
         text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", m["text"])  # a link's text only
-        text = re.sub(r"<[^>]+>|[`*_]", "", text)
+        text = re.sub(r"<[^>]+>|[`*]", "", text)
         found.add(unique(slug(text, "-"), found))
     found.update(re.findall(r'<a [^>]*(?:id|name)="([^"]+)"', "\n".join(page.lines)))
     return found

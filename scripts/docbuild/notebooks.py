@@ -8,6 +8,7 @@ library versions, so a no-change build executes nothing. A failing cell fails th
 
 from __future__ import annotations
 
+import asyncio
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -47,7 +48,8 @@ def execute(source: Path) -> bytes:
         resources={"metadata": {"path": str(cache.ROOT)}},
     )
     try:
-        client.execute()
+        # its own event loop, closed afterwards (client.execute() leaves one open per thread)
+        asyncio.run(client.async_execute())
     except CellExecutionError as err:
         raise NotebookError(f"{cache.display(source)}: a cell failed:\n{err}") from err
     return nbformat.writes(notebook).encode()
