@@ -29,19 +29,31 @@ class Unit:
 
     fence: Fence
     first: int  # first line (a marker's, or the fence's)
+    section: int  # how many headings come before it: both languages have the same headings
 
     @property
     def last(self) -> int:
         return self.fence.end
 
     @property
+    def place(self) -> tuple:
+        return (self.section, self.fence.info)
+
+    @property
     def key(self) -> tuple:
         f = self.fence
-        return (f.indent, f.mark, f.info, normalise(f.info, f.body), tuple(m.text for m in f.markers))
+        return (self.section, f.indent, f.mark, f.info, normalise(f.info, f.body), tuple(m.text for m in f.markers))
+
+
+def headings(page: Page) -> list[int]:
+    fenced = page.fenced_lines()
+    return [n for n, line in enumerate(page.lines, 1) if n not in fenced and re.match(r"#{1,6}\s", line)]
 
 
 def units(page: Page) -> list[Unit]:
-    return [Unit(f, min([m.line for m in f.markers] + [f.line])) for f in page.fences]
+    lines = headings(page)
+    return [Unit(f, min([m.line for m in f.markers] + [f.line]), sum(h < f.line for h in lines))
+            for f in page.fences]
 
 
 def _comment_columns(code: str, info: str) -> dict[int, int]:
@@ -130,9 +142,10 @@ def sync_page(name: str, lang: str, write: bool = True) -> Report:
     target_path = DOCS / lang / name
     target = pages.read(target_path)
     src_units, dst_units = units(source), units(target)
-    matcher = difflib.SequenceMatcher(None, [u.fence.info for u in src_units],
-                                      [u.fence.info for u in dst_units], autojunk=False)
+    matcher = difflib.SequenceMatcher(None, [u.place for u in src_units], [u.place for u in dst_units],
+                                      autojunk=False)
     lines = list(target.lines)
+    target_heads = headings(target)
     edits: list[tuple[int, int, list[str]]] = []  # (first, last) line range of target -> new lines
     notes: list[str] = []
 
@@ -147,7 +160,7 @@ def sync_page(name: str, lang: str, write: bool = True) -> Report:
                      f"{body.splitlines()[row].strip()!r}" for row in untranslated)
 
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal" or (tag == "replace" and i2 - i1 == j2 - j1):
+        if tag == "equal":  # same section, same kind of fence: update it in place
             for s, d in zip(src_units[i1:i2], dst_units[j1:j2]):
                 rewrite(s, d)
             continue
@@ -155,16 +168,11 @@ def sync_page(name: str, lang: str, write: bool = True) -> Report:
             blank_after = d.last < len(lines) and not lines[d.last].strip()
             edits.append((d.first, d.last + (1 if blank_after else 0), []))
             notes.append(f"{display(target_path)}:{d.first}: removed a block that docs/{SOURCE_LANGUAGE} no longer has")
-        if i2 > i1:
-            after = dst_units[j1 - 1].last if j1 > 0 else (dst_units[j2].first - 1 if j2 < len(dst_units) else len(lines))
-            indent = dst_units[j1 - 1].fence.indent if j1 > 0 else ""
-            new: list[str] = []
-            for s in src_units[i1:i2]:
-                new += [""] + _unit_text(source, s, s.fence.indent if not indent else indent)
-            edits.append((after + 1, after, new))
-            notes.append(f"{display(target_path)}:{after + 1}: inserted {i2 - i1} block(s) from "
-                         f"{display(source.path)}:{src_units[i1].first}; translate their comments and "
-                         "the prose around them")
+        for s in src_units[i1:i2]:
+            after = _insertion_point(s, dst_units[:j1], target_heads)
+            edits.append((after + 1, after, [""] + _unit_text(source, s, s.fence.indent)))
+            notes.append(f"{display(target_path)}:{after + 1}: inserted the block of {display(source.path)}:"
+                         f"{s.fence.line}; translate its comments and the prose around it")
     for first, last, new in sorted(edits, key=lambda e: e[0], reverse=True):
         lines[first - 1 : last] = new
     text = "\n".join(lines) + "\n"
@@ -172,6 +180,15 @@ def sync_page(name: str, lang: str, write: bool = True) -> Report:
     if changed and write:
         target_path.write_text(text, encoding="utf-8")
     return Report(display(target_path), changed, notes)
+
+
+def _insertion_point(unit: Unit, before: list[Unit], heads: list[int]) -> int:
+    """The target line after which a new unit goes: after the last block of its section that
+    precedes it, else right after its section's heading."""
+    same = [u for u in before if u.section == unit.section]
+    if same:
+        return same[-1].last
+    return heads[unit.section - 1] if unit.section else 0
 
 
 def drift(name: str, lang: str) -> list[str]:
@@ -187,12 +204,10 @@ def drift(name: str, lang: str) -> list[str]:
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             continue
-        if j2 > j1:
-            d = dst_units[j1]
-            twin = f" (docs/{SOURCE_LANGUAGE} line {src_units[i1].fence.line})" if i2 > i1 else ""
+        for k, d in enumerate(dst_units[j1:j2]):
+            twin = f" (docs/{SOURCE_LANGUAGE} line {src_units[i1 + k].fence.line})" if i1 + k < i2 else ""
             problems.append(f"{d.fence.where}: this block differs from the English page{twin}; {how}")
-        else:
-            s = src_units[i1]
+        for s in src_units[i1 + (j2 - j1):i2]:
             problems.append(f"{s.fence.where}: this block has no copy in {display(target.path)}; {how}")
     return problems
 
