@@ -8,10 +8,8 @@ docstring); figures drawn by the pages go to a screenless backend whose `plt.sho
 import os
 
 os.environ.setdefault("MPLBACKEND", "module://docbuild.headless")
-
-import torch  # noqa: E402
-
-# The blocks and unit tests work on small tensors: one thread is as fast and keeps timings steady.
-torch.set_num_threads(1)
+# The blocks and unit tests work on small tensors: one thread is as fast, keeps timings steady
+# and the printed numbers the same from run to run. (Set before torch is imported.)
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 pytest_plugins = ["docbuild.harness"]

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Set up (first time, Chromium included) and run the whole test suite: unit tests of snippets/
-# (100% coverage), every code block on every page, guards, zh/en parity, the strict site build
-# and the browser test. Extra arguments go to pytest.
+# (100% coverage), every page as a program, guards, zh/en sync, the careless-edit checks, the
+# strict site build and the browser test. Extra arguments go to pytest and select a subset
+# (`bash scripts/test.sh -k sync`, `bash scripts/test.sh docs/en/03-gradient-descent.md`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --browser
 export NO_MKDOCS_2_WARNING=1
-# Playwright's sync API leaves its asyncio loop to the garbage collector at exit; Python then
-# prints a ResourceWarning after pytest's summary. It is noise, not a test result.
-exec .venv/bin/python -W "ignore:unclosed event loop:ResourceWarning" -m pytest "$@"
+if [ $# -eq 0 ]; then
+  # The whole suite on two worker processes (the machines have two cores); a page's blocks and
+  # the tests that share the built site each stay on one worker.
+  set -- -n 2 --dist loadgroup
+fi
+exec .venv/bin/python -m pytest "$@"

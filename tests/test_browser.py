@@ -28,6 +28,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
+# One worker builds the site and runs every test that reads it (pytest-xdist --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("site")
+
 CHAPTER = "02-linear-model/"
 # Every chapter page, in both languages, for the image and math checks.
 CHAPTERS = sorted(p.stem + "/" for p in (Path(__file__).resolve().parents[1] / "docs" / "zh").glob("[0-9][0-9]-*.md"))

@@ -135,7 +135,7 @@ def test_deprecation_warnings_fail_a_block(run):
 def test_unaccounted_blocks_are_named():
     """A block the pages contain but the run did not execute (e.g. a page that stopped being
     collected) is reported with its file and line."""
-    problems = harness.unaccounted_blocks([], {})
+    problems = harness.unaccounted_blocks({})
     assert problems and all(":" in p and "was not executed" in p for p in problems)
     assert any(p.startswith("docs/en/02-linear-model.md:") for p in problems)
 

@@ -8,6 +8,7 @@ import pytest
 import torch
 from torch import nn
 
+from docbuild import runs
 from snippets import datasets
 from snippets import multiple_input as mi
 
@@ -15,13 +16,13 @@ from snippets import multiple_input as mi
 @pytest.fixture(scope="module")
 def long_history():
     """The chapter's long run (LONG_EPOCHS epochs), trained once for all tests that need it."""
-    return mi.long_run()
+    return runs.cached(mi.long_run)
 
 
 @pytest.fixture(scope="module")
 def activation_runs():
     """The exercise's comparison, as the figure runs it (3000 epochs)."""
-    return mi.compare_activations(epochs=3000)
+    return runs.cached(mi.compare_activations, epochs=3000)
 
 
 def test_preview_shows_the_first_records_with_feature_names():
@@ -172,3 +173,11 @@ def test_train_runs_on_the_requested_device():
     model, history = mi.train(epochs=2, device=torch.device("cpu"))
     assert next(model.parameters()).device.type == "cpu"
     assert len(history["test_acc"]) == 2
+
+
+def test_long_run_and_the_activation_comparison_train_for_real(monkeypatch):
+    """The long runs above come from the shared run cache; these small runs execute the code."""
+    monkeypatch.setattr(mi, "LONG_EPOCHS", 3)
+    assert len(mi.long_run()["train_loss"]) == 3
+    runs_ = mi.compare_activations(names=("ReLU", "Tanh"), epochs=2)
+    assert set(runs_) == {"ReLU", "Tanh"} and all(len(h["train_loss"]) == 2 for h in runs_.values())

@@ -14,6 +14,9 @@ from conftest import build_site
 from docbuild import cache, chapters, checks, pages
 from docbuild.pages import LANGUAGES
 
+# One worker builds the site and runs every test that reads it (pytest-xdist --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("site")
+
 CHAPTERS = [c.slug for c in chapters.written()]
 
 

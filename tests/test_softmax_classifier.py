@@ -10,6 +10,7 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
+from docbuild import runs
 from snippets import datasets
 from snippets import softmax_classifier as sc
 
@@ -193,8 +194,8 @@ def test_training_is_seeded():
 @pytest.fixture(scope="module")
 def trained_20_epochs():
     """The run of the chapter's figures: 20 epochs of the deep net and of softmax regression."""
-    deep_model, deep = sc.train_mnist(epochs=20)
-    _, linear = sc.train_mnist(epochs=20, make_model=sc.SoftmaxRegression)
+    deep_model, deep = runs.cached(sc.train_mnist, epochs=20)
+    _, linear = runs.cached(sc.train_mnist, epochs=20, make_model=sc.SoftmaxRegression)
     return deep_model, deep, linear
 
 

@@ -43,6 +43,7 @@ class Chapter:
 
 
 CHAPTERS = (
+    Chapter(1, "01-overview", "课程概述与环境配置", "Overview and Setup", written=False),
     Chapter(2, "02-linear-model", "线性模型", "Linear Model", "linear_model"),
     Chapter(3, "03-gradient-descent", "梯度下降", "Gradient Descent", "gradient_descent"),
     Chapter(4, "04-back-propagation", "反向传播", "Back Propagation", "back_propagation"),
@@ -53,6 +54,11 @@ CHAPTERS = (
     Chapter(8, "08-dataset-and-dataloader", "加载数据集", "Dataset and DataLoader", "dataset_dataloader"),
     Chapter(9, "09-softmax-classifier", "多分类问题：Softmax 分类器", "Softmax Classifier",
             "softmax_classifier"),
+    Chapter(10, "10-cnn-basics", "卷积神经网络（基础篇）", "CNN Basics", "cnn_basics", written=False),
+    Chapter(11, "11-cnn-advanced", "卷积神经网络（高级篇）", "Advanced CNN", "cnn_advanced", written=False),
+    Chapter(12, "12-rnn-basics", "循环神经网络（基础篇）", "RNN Basics", "rnn_basics", written=False),
+    Chapter(13, "13-rnn-classifier", "循环神经网络（高级篇）", "RNN Classifier", "rnn_classifier",
+            written=False),
 )
 # Modules of snippets/ that belong to no single chapter.
 SHARED_MODULES = ("devices", "datasets")

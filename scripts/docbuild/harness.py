@@ -30,7 +30,7 @@ from pytest_codeblocks.main import extract_from_buffer
 from pytest_codeblocks.plugin import MarkdownFile, TestBlock
 
 from docbuild import pages, patches, program, settings
-from docbuild.pages import DOCS, SOURCE_LANGUAGE, display
+from docbuild.pages import SOURCE_LANGUAGE, display
 
 # --- one namespace per page -------------------------------------------------------------------
 
@@ -188,7 +188,6 @@ def pytest_configure(config):
         config.course_settings = settings.load()
     except settings.SettingsError as err:
         raise pytest.UsageError(str(err)) from None
-    config.course_outcomes = {}  # nodeid -> (page, line, kind, outcome, reason)
     cov = config.pluginmanager.getplugin("_cov")
     if cov is not None and is_full_run(config):
         cov.options.cov_fail_under = 100  # the gate applies to the whole suite, not to a subset
@@ -238,103 +237,103 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if isinstance(item, PageBlock):
             item.add_marker(pytest.mark.timeout(timeout))
+            # with pytest-xdist (--dist loadgroup) a page's blocks stay together, in order
+            item.add_marker(pytest.mark.xdist_group(f"page:{item.nodeid.split('::')[0]}"))
+
+
+# --- accounting, from the test reports (with pytest-xdist they reach the controller) ----------
+
+_STATE: dict = {"outcomes": {}}
+_BLOCK = re.compile(r"^(?P<page>docs/[^:]+\.md)::line (?P<line>\d+)$")
 
 
 def pytest_runtest_logreport(report):
-    if "::line " not in report.nodeid or not report.nodeid.startswith("docs/"):
+    found = _BLOCK.match(report.nodeid)
+    if not found:
         return
-    outcomes = _outcomes()
-    if report.when == "call" or report.skipped or report.failed:
-        if report.skipped:
-            reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
-            outcomes[report.nodeid] = ("skipped", reason.removeprefix("Skipped: "))
-        elif report.failed:
-            outcomes[report.nodeid] = ("failed", "")
-        elif report.nodeid not in outcomes:
-            outcomes[report.nodeid] = ("passed", "")
+    where = (found["page"], int(found["line"]))
+    outcomes = _STATE["outcomes"]
+    if report.skipped:
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        outcomes[where] = ("skipped", reason.removeprefix("Skipped: "))
+    elif report.failed:
+        outcomes[where] = ("failed", "")
+    elif report.when == "call":
+        outcomes[where] = ("passed", "")
 
 
-_STATE: dict = {}
-
-
-def _outcomes() -> dict[str, tuple[str, str]]:
-    return _STATE.setdefault("outcomes", {})
-
-
-def _blocks(session) -> list[PageBlock]:
-    return [item for item in session.items if isinstance(item, PageBlock)]
-
-
-def pytest_collection_finish(session):
-    _STATE["blocks"] = _blocks(session)
-    _STATE["pages"] = expected_pages(session.config)
-
-
-def kind(block: PageBlock) -> str:
-    if block.obj.expected_output is not None:
-        return "verified"
-    rows = range(1, block.source.count("\n") + 1)
-    if any(block.origin(row)[0].startswith("snippets/") for row in rows):
-        return "included"
-    return "plain"
-
-
-def unaccounted_blocks(blocks: list[PageBlock], outcomes: dict, paths: list[Path] | None = None) -> list[str]:
-    """Blocks the pages contain that did not run (nor were skipped with a reason), as file:line."""
-    ran = {(display(b.path), b.page_line) for b in blocks if outcomes.get(b.nodeid, ("",))[0] in {"passed", "skipped"}}
-    problems = []
-    chosen = pages.pages(SOURCE_LANGUAGE) if paths is None else [pages.read(p) for p in paths]
-    for page in chosen:
+def block_kinds(paths: list[Path]) -> dict[tuple[str, int], str]:
+    """{(page, line): verified | included | plain} for the ```python blocks of the pages."""
+    kinds = {}
+    for path in paths:
+        page = pages.read(path)
+        verified = {before.line for before, after in page.outputs()
+                    if after.marker("pytest-codeblocks:expected-output")}
         for fence in page.fences:
-            if fence.is_python and (display(page.path), fence.line) not in ran:
-                problems.append(f"{fence.where}: this ```python block was not executed: pytest-codeblocks did "
-                                "not collect it, or it did not run. Every block must run (or carry "
-                                '<!--pytest.mark.skip(reason="...")-->)')
-    for block in blocks:
-        state, reason = outcomes.get(block.nodeid, ("", ""))
-        if state == "skipped" and not reason.strip():
-            problems.append(f"{display(block.path)}:{block.page_line}: skipped without a reason")
+            if fence.is_python:
+                kind = "verified" if fence.line in verified else "included" if fence.includes else "plain"
+                kinds[(display(page.path), fence.line)] = kind
+    return kinds
+
+
+def unaccounted_blocks(outcomes: dict, paths: list[Path] | None = None) -> list[str]:
+    """Blocks the pages contain that did not run (nor were skipped with a reason), as file:line."""
+    chosen = [p.path for p in pages.pages(SOURCE_LANGUAGE)] if paths is None else paths
+    problems = []
+    for (page, line), kind in block_kinds(chosen).items():
+        state, reason = outcomes.get((page, line), ("", ""))
+        if state not in {"passed", "skipped"}:
+            problems.append(f"{page}:{line}: this ```python block was not executed: pytest-codeblocks did "
+                            "not collect it, or it did not run. Every block must run (or carry "
+                            '<!--pytest.mark.skip(reason="...")-->)')
+        elif state == "skipped" and not reason.strip():
+            problems.append(f"{page}:{line}: skipped without a reason")
     return problems
 
 
+def _is_worker(config) -> bool:
+    return hasattr(config, "workerinput")  # a pytest-xdist worker: the controller does the accounting
+
+
 def pytest_sessionfinish(session, exitstatus):
-    blocks = _STATE.get("blocks", [])
-    paths = _STATE.get("pages")
+    if _is_worker(session.config):
+        return
+    paths = expected_pages(session.config)
+    _STATE["paths"] = paths
     if not paths or session.testsfailed:
         return
-    problems = unaccounted_blocks(blocks, _outcomes(), paths)
+    problems = unaccounted_blocks(_STATE["outcomes"], paths)
     if problems:
         _STATE["problems"] = problems
         session.testsfailed += 1
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
-def pytest_terminal_summary(terminalreporter):
-    blocks = _STATE.get("blocks", [])
-    if not blocks and not _STATE.get("problems"):
+def pytest_terminal_summary(terminalreporter, config):
+    if _is_worker(config):
         return
-    outcomes = _outcomes()
-    counts = Counter()
-    skipped = []
-    for block in blocks:
-        state, reason = outcomes.get(block.nodeid, ("not run", ""))
+    outcomes = _STATE["outcomes"]
+    if not outcomes and not _STATE.get("problems"):
+        return
+    pages_run = sorted({page for page, _ in outcomes})
+    kinds = block_kinds([Path(config.rootpath) / p for p in pages_run])
+    counts = Counter(state for state, _ in outcomes.values())
+    for where, (state, _) in outcomes.items():
         if state == "passed":
-            counts[kind(block)] += 1
-        elif state == "skipped":
-            skipped.append((block, reason))
-        counts[state] += 1
+            counts[kinds.get(where, "plain")] += 1
     write = terminalreporter.write_line
     terminalreporter.section("code blocks on the pages")
-    n_pages = len({b.path for b in blocks})
-    write(f"{counts['passed']} of {len(blocks)} blocks on {n_pages} pages ran as one program per page "
-          f"(once for both languages): {counts['verified']} verified against the output shown, "
+    write(f"{counts['passed']} of {len(outcomes)} blocks on {len(pages_run)} pages ran as one program per "
+          f"page (once for both languages): {counts['verified']} verified against the output shown, "
           f"{counts['included']} showing code from snippets/, {counts['plain']} other; "
           f"{counts['skipped']} skipped; {counts['failed']} failed")
-    cascade = [b for b, reason in skipped if reason.startswith("not run: the block at")]
-    for block, reason in skipped:
-        if block not in cascade:
-            write(f"  skipped {display(block.path)}:{block.page_line}: {reason}")
+    cascade = 0
+    for (page, line), (state, reason) in sorted(outcomes.items()):
+        if state == "skipped" and reason.startswith("not run: the block at"):
+            cascade += 1
+        elif state == "skipped":
+            write(f"  skipped {page}:{line}: {reason}")
     if cascade:
-        write(f"  {len(cascade)} blocks were not run because a block before them on their page failed")
+        write(f"  {cascade} blocks were not run because a block before them on their page failed")
     for problem in _STATE.get("problems", []):
-        terminalreporter.write_line(f"ERROR {problem}", red=True)
+        write(f"ERROR {problem}", red=True)

@@ -8,6 +8,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from docbuild import runs
 from docbuild.figures import Figure
 from snippets import datasets
 from snippets import multiple_input as mi
@@ -16,7 +17,7 @@ from snippets import multiple_input as mi
 @lru_cache(maxsize=None)
 def _long_run(device):
     """Both long-run figures plot the same run: train it once per build."""
-    history = mi.long_run(device=device)
+    history = runs.cached(mi.long_run, device=device)
     _, y_train, _, y_test = datasets.diabetes_split()
     return {
         "history": history,
@@ -82,7 +83,7 @@ def _draw_accuracy(data, t):
 
 
 def _activations(device):
-    return mi.compare_activations(epochs=3000, device=device)
+    return runs.cached(mi.compare_activations, epochs=3000, device=device)
 
 
 def _draw_activations(runs, t):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from docbuild import runs
 from docbuild.figures import Figure
 from snippets import dataset_dataloader as dd
 
@@ -15,9 +16,9 @@ SAMPLES = 759
 
 # ---------------------------------------------------------------- mini-batch versus full batch
 def _minibatch_vs_fullbatch(device):
-    _, mini = dd.train_diabetes(epochs=EPOCHS, batch_size=BATCH_SIZE, device=device)
+    _, mini = runs.cached(dd.train_diabetes, epochs=EPOCHS, batch_size=BATCH_SIZE, device=device)
     updates_per_epoch = -(-SAMPLES // BATCH_SIZE)  # 24
-    full = dd.train_full_batch(updates=EPOCHS * updates_per_epoch, device=device)
+    full = runs.cached(dd.train_full_batch, updates=EPOCHS * updates_per_epoch, device=device)
     return {"mini": mini["loss"], "full": full["loss"], "per_epoch": updates_per_epoch}
 
 
@@ -53,7 +54,7 @@ def _draw_minibatch_vs_fullbatch(data, t):
 
 # ---------------------------------------------------------------- Titanic
 def _titanic_accuracy(device):
-    result = dd.train_titanic(device=device)
+    result = runs.cached(dd.train_titanic, device=device)
     return {key: result[key] for key in ("train_accuracy", "test_accuracy", "baselines")}
 
 
@@ -79,7 +80,7 @@ def _draw_titanic_accuracy(data, t):
 
 
 def _titanic_splits(device):
-    return dd.titanic_over_splits(device=device)
+    return runs.cached(dd.titanic_over_splits, device=device)
 
 
 def _draw_titanic_splits(rows, t):

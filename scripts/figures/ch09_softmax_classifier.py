@@ -8,6 +8,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from docbuild import runs
 from docbuild.figures import Figure
 from snippets import datasets
 from snippets import softmax_classifier as sc
@@ -18,7 +19,7 @@ EPOCHS = 20  # about 0.3 s per epoch on one CPU core
 @lru_cache(maxsize=None)
 def _trained(device):
     """Train the chapter's network once per build; three figures use the result."""
-    model, history = sc.train_mnist(epochs=EPOCHS, device=device)
+    model, history = runs.cached(sc.train_mnist, epochs=EPOCHS, device=device)
     images, labels = datasets.mnist("test")
     predicted = sc.predict(model, sc.normalize(images), device)
     return history, images.numpy(), labels.numpy(), predicted.numpy()
@@ -154,7 +155,7 @@ def _draw_confusion(data, t):
 
 def _linear_vs_deep(device):
     deep, *_ = _trained(device)
-    _, linear = sc.train_mnist(epochs=EPOCHS, make_model=sc.SoftmaxRegression, device=device)
+    _, linear = runs.cached(sc.train_mnist, epochs=EPOCHS, make_model=sc.SoftmaxRegression, device=device)
     return {"linear": linear, "deep": deep}
 
 

@@ -1,0 +1,62 @@
+"""The shared run cache (docbuild.runs): a call is computed once per version of its code."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import pytest
+import torch
+
+from docbuild import cache, runs
+
+TOY = '''CALLS = []
+
+
+def train(epochs=3, device="cpu"):
+    CALLS.append(epochs)
+    return {"loss": [1.0 / (k + 1) for k in range(epochs)], "device": str(device)}
+'''
+
+
+@pytest.fixture
+def toy(tmp_path, monkeypatch):
+    monkeypatch.setattr(cache, "IMPORT_ROOTS", (tmp_path,))
+    monkeypatch.setattr(cache, "CACHE_DIR", tmp_path / "cache")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    (tmp_path / "toyruns.py").write_text(TOY)
+
+    def load():
+        sys.modules.pop("toyruns", None)
+        importlib.invalidate_caches()
+        return importlib.import_module("toyruns")
+
+    yield load
+    sys.modules.pop("toyruns", None)
+
+
+def test_a_call_is_computed_once_and_the_same_call_spelled_otherwise_hits(toy):
+    module = toy()
+    first = runs.cached(module.train, epochs=3)
+    assert runs.cached(module.train, 3) == first
+    assert runs.cached(module.train, epochs=3, device=torch.device("cpu")) == first
+    assert module.CALLS == [3]
+    runs.cached(module.train, epochs=4)
+    assert module.CALLS == [3, 4]
+
+
+def test_changed_code_recomputes_and_replaces_the_old_entry(toy, tmp_path):
+    runs.cached(toy().train)
+    (tmp_path / "toyruns.py").write_text(TOY.replace("1.0 /", "2.0 /"))
+    module = toy()
+    assert runs.cached(module.train)["loss"][0] == 2.0 and module.CALLS == [3]
+    assert len(list((tmp_path / "cache" / "runs").glob("*.pickle"))) == 1
+
+
+def test_a_damaged_entry_is_discarded_and_recomputed(toy, tmp_path, capsys):
+    module = toy()
+    runs.cached(module.train)
+    entry = next((tmp_path / "cache" / "runs").glob("*.pickle"))
+    entry.write_bytes(entry.read_bytes()[:5])
+    assert runs.cached(module.train)["loss"] == [1.0, 0.5, 1.0 / 3]
+    assert module.CALLS == [3, 3] and "discarding the damaged cache entry" in capsys.readouterr().out
