@@ -1,4 +1,4 @@
-"""Build (or rebuild) the site's figures and notebooks without running mkdocs.
+"""Build (or rebuild) the site's figures and downloads (notebooks, scripts, wheel) without running mkdocs.
 
     python scripts/build_figures.py                    # what changed, on the CPU
     python scripts/build_figures.py --only ch02-mse-curve --force
@@ -6,7 +6,7 @@
     python scripts/build_figures.py --device cuda      # train on the GPU (fails clearly if none)
     python scripts/build_figures.py --list
 
-Outputs land in docs/<lang>/figures/ and docs/<lang>/notebooks/; `mkdocs build` and
+Outputs land in docs/<lang>/figures/ and docs/<lang>/downloads/; `mkdocs build` and
 `mkdocs serve` run the same code through scripts/hooks.py (COURSE_DEVICE picks the device there).
 """
 
@@ -16,7 +16,7 @@ import argparse
 import sys
 import time
 
-from docbuild import cache, figures, notebooks, settings
+from docbuild import cache, downloads, figures, program, settings
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,7 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--force", action="store_true", help="rebuild even if cached")
     parser.add_argument("--device", choices=settings.DEVICES, help="default: COURSE_DEVICE, else cpu")
     parser.add_argument("--list", action="store_true", help="list figures and exit")
-    parser.add_argument("--no-notebooks", action="store_true", help="skip the notebooks")
+    parser.add_argument("--no-downloads", action="store_true", help="skip the notebooks, scripts and wheel")
     args = parser.parse_args(argv)
     try:
         chosen = settings.load()
@@ -44,9 +44,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         status = figures.build_figures(docs_dir, args.device or chosen.device, set(args.only or ()) or None,
                                        args.force, threads=chosen.torch_threads, timeout_s=chosen.figure_timeout_s)
-        if not args.no_notebooks and not args.only:
-            status |= notebooks.build_notebooks(docs_dir)
-    except (figures.FigureBuildError, notebooks.NotebookError, RuntimeError) as err:
+        if not args.no_downloads and not args.only:
+            status |= downloads.build_downloads(docs_dir, downloads.configured_site_url())
+    except (figures.FigureBuildError, downloads.DownloadError, program.PageError, RuntimeError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
     for name, state in sorted(status.items()):

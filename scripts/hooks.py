@@ -1,4 +1,4 @@
-"""mkdocs hooks: build figures and notebooks before the pages, expand includes, render math.
+"""mkdocs hooks: build figures and downloads before the pages, expand includes, render math.
 
 mkdocs-static-i18n runs one build per language (the English one inside the Chinese build's
 `on_post_build`), so `on_pre_build` fires twice; the builders are content-cached, and a
@@ -16,9 +16,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 from docbuild.cache import display
-from docbuild import build_state, figures, mathml, notebook_page, notebooks, patches, program, settings
-
-patches.notebooks_are_pages()
+from docbuild import build_state, chapters, downloads, figures, mathml, patches, program, settings
 
 
 class _Warnings(logging.Handler):
@@ -98,36 +96,33 @@ def on_pre_build(config, **kwargs):
     try:
         figures.build_figures(docs_dir, device=chosen.device, threads=chosen.torch_threads,
                               timeout_s=chosen.figure_timeout_s)
-        notebooks.build_notebooks(docs_dir)
-    except (figures.FigureBuildError, notebooks.NotebookError, RuntimeError) as err:
+        downloads.build_downloads(docs_dir, config.get("site_url") or "")
+    except (figures.FigureBuildError, downloads.DownloadError, program.PageError, RuntimeError) as err:
         raise PluginError(str(err)) from err
     _run["state"] = build_state.current(docs_dir, chosen)
 
 
 def on_page_markdown(markdown, page, config, files):
-    """Expand the `--8<--` includes of ```python blocks exactly as the harness runs them."""
+    """Expand the `--8<--` includes of ```python blocks exactly as the harness runs them, and
+    put a chapter's download buttons under its title."""
     path = Path(page.file.abs_src_path)
-    if path.suffix != ".md":
-        return markdown
+    lang = page.file.src_uri.split("/")[0]
     try:
-        return program.expand(path, page.file.src_uri.split("/")[0], text=markdown).text
+        markdown = program.expand(path, lang, text=markdown).text
     except program.PageError as err:
         raise PluginError(str(err)) from err
+    chapter = chapters.by_slug(path.stem)
+    if chapter is not None and chapter.written:
+        title, _, rest = markdown.partition("\n")
+        markdown = f"{title}\n\n{downloads.buttons(chapter, lang)}\n{rest}"
+    return markdown
 
 
 def on_page_content(html, page, config, files):
-    if _is_notebook(page):
-        return notebook_page.download_button(html, Path(page.file.src_uri).name, page.file.src_uri.split("/")[0])
     try:
         return mathml.render_math(html, Path(page.file.abs_src_path))
     except mathml.MathError as err:
         raise PluginError(str(err)) from err
-
-
-def on_post_page(output, page, config):
-    if _is_notebook(page):
-        return notebook_page.externalise_css(output, Path(page.file.abs_dest_path), Path(config["site_dir"]))
-    return output
 
 
 @event_priority(-200)  # after i18n's on_post_build, which builds the other languages
@@ -152,6 +147,3 @@ def _remove_stale_site():
         shutil.rmtree(site, ignore_errors=True)
         logging.getLogger("mkdocs").error(f"build failed: removed {site} so that no stale site is left")
 
-
-def _is_notebook(page) -> bool:
-    return page.file.src_uri.endswith(".ipynb")

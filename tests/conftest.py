@@ -27,7 +27,7 @@ def load_script(name: str):
 @dataclass
 class Build:
     site: Path
-    log: str  # what mkdocs printed (figure/notebook builders log each thing they (re)build)
+    log: str  # what mkdocs printed (the figure and notebook builders log each thing they (re)build)
 
 
 def build_site(site: Path) -> Build:
@@ -51,9 +51,8 @@ def built_site(tmp_path_factory) -> Build:
 def _not_sources(folder: str, names: list[str]) -> set[str]:
     """What a copy of the project leaves out: environments, caches, build outputs."""
     skip = {".venv", ".git", "site", "__pycache__", ".cache", ".coverage"}
-    built_here = Path(folder).parent == ROOT / "docs"  # docs/<lang>/figures, notebooks/*.ipynb
-    return {n for n in names if n in skip or n.endswith(".egg-info") or (built_here and n == "figures")
-            or n.endswith(".ipynb")}
+    built_here = Path(folder).parent == ROOT / "docs"  # docs/<lang>/figures, docs/<lang>/downloads
+    return {n for n in names if n in skip or n.endswith(".egg-info") or (built_here and n in {"figures", "downloads"})}
 
 
 class ProjectCopy:
@@ -81,7 +80,7 @@ def project_copy(tmp_path) -> ProjectCopy:
     """The project's sources and its figure cache, copied (the figures need not train again)."""
     copy = tmp_path / "project"
     shutil.copytree(ROOT, copy, ignore=_not_sources)
-    for part in ("figures", "notebooks"):
+    for part in ("figures", "downloads", "runs"):
         if (ROOT / ".cache" / part).is_dir():
             shutil.copytree(ROOT / ".cache" / part, copy / ".cache" / part)
     return ProjectCopy(copy)

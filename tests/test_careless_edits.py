@@ -74,7 +74,7 @@ def test_a_chinese_figure_with_english_labels_fails_its_build(project_copy):
     module = "scripts/figures/ch02_linear_model.py"
     project_copy.edit(module, lambda t: t.replace('"zh": {"x": "权重 w", "y": "均方误差 MSE", "title"',
                                                  '"zh": {"x": "weight w", "y": "mean squared error", "title"'))
-    done = project_copy.run("scripts/build_figures.py", "--only", "ch02-mse-curve", "--no-notebooks")
+    done = project_copy.run("scripts/build_figures.py", "--only", "ch02-mse-curve", "--no-downloads")
     assert done.returncode == 1
     assert (f"figure 'ch02-mse-curve' ({module}) failed: ValueError: the zh figure shows text in another "
             "language: 'weight w'; 'mean squared error'") in done.stderr
@@ -83,7 +83,7 @@ def test_a_chinese_figure_with_english_labels_fails_its_build(project_copy):
 def test_a_truncated_png_in_the_cache_is_rebuilt_not_published(project_copy):
     cached = next((project_copy.path / ".cache" / "figures" / "ch02_linear_model").glob("*/ch02-mse-curve.zh.png"))
     cached.write_bytes(cached.read_bytes()[:300])
-    done = project_copy.run("scripts/build_figures.py", "--only", "ch02_linear_model", "--no-notebooks")
+    done = project_copy.run("scripts/build_figures.py", "--only", "ch02_linear_model", "--no-downloads")
     assert done.returncode == 0, done.stderr
     assert "discarding the corrupt cache entry" in done.stdout and "ch02-mse-curve.zh.png" in done.stdout
     from docbuild import cache

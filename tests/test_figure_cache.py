@@ -191,7 +191,7 @@ def test_cli_lists_and_builds(project, capsys):
 
     assert build_figures.main(["--list"]) == 0
     assert "ch99-curve" in capsys.readouterr().out
-    assert build_figures.main(["--only", "ch99_toy", "--no-notebooks"]) == 0
+    assert build_figures.main(["--only", "ch99_toy", "--no-downloads"]) == 0
     assert "built   ch99-curve" in capsys.readouterr().out
     assert build_figures.main(["--only", "missing"]) == 1
     assert "no figure or figure module named missing" in capsys.readouterr().err
@@ -268,7 +268,7 @@ def test_bad_settings_stop_the_cli_before_anything_changes(project, monkeypatch,
     for name, value in [("COURSE_DEVICE", "banana"), ("COURSE_DEVICE", "CPU"), ("COURSE_DEVICE", ""),
                         ("COURSE_TORCH_THREADS", "two"), ("COURSE_TORCH_THREADS", "0")]:
         monkeypatch.setenv(name, value)
-        assert build_figures.main(["--no-notebooks"]) == 2
+        assert build_figures.main(["--no-downloads"]) == 2
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and f"{name}={value!r} is not valid" in err, err
         monkeypatch.delenv(name)

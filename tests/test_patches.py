@@ -28,27 +28,7 @@ def test_codeblocks_exec_patch_runs_and_then_restores_the_builtin():
     assert seen == ["x = 1"] and not hasattr(plugin, "exec")
 
 
-def test_i18n_still_copies_notebooks_unless_they_count_as_pages():
-    from mkdocs.structure.files import File
-
-    page = File("zh/notebooks/ch02.ipynb", "docs", "site", use_directory_urls=True)
-    patches.notebooks_are_pages()
-    patches.notebooks_are_pages()  # idempotent: i18n loads the hooks once per language
-    assert not File.is_documentation_page.original(page), "mkdocs now treats notebooks as pages: drop the patch?"
-    assert page.is_documentation_page()
-    assert File("zh/x.md", "docs", "site", use_directory_urls=True).is_documentation_page()
-    assert not File("zh/x.png", "docs", "site", use_directory_urls=True).is_documentation_page()
-
-
 def test_mkdocstrings_keeps_its_locale_where_the_patch_sets_it():
     from mkdocstrings._internal.handlers import base
 
     assert "self._locale = locale" in inspect.getsource(base.Handlers.__init__)
-
-
-def test_mkdocs_jupyter_still_inlines_the_stylesheet_the_build_externalises():
-    import mkdocs_jupyter
-
-    template = Path(mkdocs_jupyter.__file__).parent / "templates" / "mkdocs_html" / "notebook.html.j2"
-    assert 'resources.include_css("mkdocs_html/assets/index.css")' in template.read_text(encoding="utf-8")
-    assert len(patches.jupyter_stylesheet()) > 100_000

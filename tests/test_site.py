@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 import pytest
 
 from conftest import build_site
-from docbuild import cache, chapters, checks, pages
+from docbuild import cache, chapters, checks, downloads, pages, program, wheel
 from docbuild.pages import LANGUAGES
 
 # One worker builds the site and runs every test that reads it (pytest-xdist --dist loadgroup).
@@ -85,17 +85,38 @@ def test_figures_are_built_for_each_language(built_site):
             assert image.read_bytes().startswith(b"\x89PNG"), src
 
 
-def test_notebook_is_rendered_and_downloadable(built_site):
-    for lang in LANGUAGES:
-        page = _page(built_site.site, lang, "notebooks/02-linear-model-exercise")
-        html = page.read_text(encoding="utf-8")
-        assert "jp-Notebook" in html or "jupyter-wrapper" in html, f"{lang}: notebook not rendered as a page"
-        assert "Traceback" not in html
-        assert 'href="02-linear-model-exercise.ipynb" download' in html
-        assert json.loads((page.parent / "02-linear-model-exercise.ipynb").read_text())["cells"]
-        assert len(html) < 200_000, "the notebook page inlines mkdocs-jupyter's stylesheet again"
-        css = re.search(r'<link rel="stylesheet" href="([^"]*jupyter\.css)">', html)
-        assert css and (page.parent / css[1]).resolve().is_file(), "jupyter.css is not served"
+def test_every_chapter_page_offers_its_notebook_script_and_the_wheel(built_site):
+    for chapter in chapters.written():
+        for lang in LANGUAGES:
+            page = _page(built_site.site, lang, chapter.slug)
+            html = page.read_text(encoding="utf-8")
+            wanted = [downloads.name(chapter, lang, ".ipynb"), downloads.name(chapter, lang, ".py"), wheel.filename()]
+            for name in wanted:
+                link = re.search(rf'download="{re.escape(name)}" href="([^"]+)"', html)
+                assert link, f"{lang}/{chapter.slug}: no download button for {name}"
+                assert (page.parent / link[1]).resolve().is_file(), f"{lang}/{chapter.slug}: {link[1]} is not served"
+            nb = json.loads((built_site.site / ("" if lang == "zh" else "en") / "downloads" / wanted[0]).read_text())
+            code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+            assert code and not any(o["output_type"] == "error" for c in code for o in c["outputs"])
+
+
+def test_notebook_outputs_are_the_verified_outputs_of_the_page(built_site):
+    """Every output a page shows and the harness verifies is what the notebook cell printed."""
+    for chapter in chapters.written():
+        for lang in LANGUAGES:
+            page = pages.read(pages.DOCS / lang / chapter.page)
+            expanded = pages.read(page.path, program.expand(page.path, lang).text)
+            shown = {before.line: after.body for before, after in expanded.outputs()
+                     if after.marker("pytest-codeblocks:expected-output")}
+            blocks = [b for b in expanded.fences if b.is_python and not b.in_solution and not program.skip_reason(b)]
+            nb = json.loads((built_site.site / ("" if lang == "zh" else "en") / "downloads"
+                             / downloads.name(chapter, lang, ".ipynb")).read_text())
+            cells = [c for c in nb["cells"] if c["cell_type"] == "code" and c["source"] != downloads.TEXT[lang]["your_code"].rstrip()]
+            assert len(cells) == len(blocks), f"{lang}/{chapter.page}: notebook and page differ in code cells"
+            for block, cell in zip(blocks, cells):
+                if block.line in shown:
+                    printed = "".join(o.get("text", "") for o in cell["outputs"] if o.get("name") == "stdout")
+                    assert printed == shown[block.line], f"{lang}/{chapter.page}:{block.line}: notebook output differs"
 
 
 def test_api_reference_in_both_languages(built_site):

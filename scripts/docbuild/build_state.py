@@ -2,7 +2,7 @@
 last build that succeeded.
 
 i18n calls `on_pre_build` once per language and `mkdocs serve` once per edit; when nothing that
-feeds a figure or a notebook has changed since the last good build, there is nothing to check
+feeds a figure or a download has changed since the last good build, there is nothing to check
 (not even matplotlib to import). The state is recorded only after a whole build succeeded
 (`scripts/hooks.py`), and forgotten when one fails.
 """
@@ -26,9 +26,9 @@ def current(docs_dir: Path, settings) -> list:
     root = docs_dir.parent
     paths = [root / "pyproject.toml", *sorted((root / "snippets").rglob("*.py")),
              *sorted((root / "scripts").rglob("*.py")), *sorted(docs_dir.glob("*/*.md")),
-             *sorted(docs_dir.glob("*/code-comments/*.yml")), *sorted(docs_dir.glob("*/notebooks/*")),
+             *sorted(docs_dir.glob("*/code-comments/*.yml")), *sorted(docs_dir.glob("*/downloads/*")),
              *sorted(docs_dir.glob("*/figures/*")), *sorted(cache.CACHE_DIR.glob("figures/*/*/*")),
-             *sorted(cache.CACHE_DIR.glob("notebooks/*"))]
+             *sorted(cache.CACHE_DIR.glob("downloads/*"))]
     stats = [[str(p), p.stat().st_mtime_ns, p.stat().st_size] for p in paths if p.is_file()]
     chosen = {"device": settings.device, "threads": settings.torch_threads}
     return [chosen, cache.library_versions(), stats]

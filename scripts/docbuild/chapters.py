@@ -43,7 +43,7 @@ class Chapter:
 
 
 CHAPTERS = (
-    Chapter(1, "01-overview", "课程概述与环境配置", "Overview and Setup", written=False),
+    Chapter(1, "01-overview", "课程概述与环境配置", "Overview and Setup"),
     Chapter(2, "02-linear-model", "线性模型", "Linear Model", "linear_model"),
     Chapter(3, "03-gradient-descent", "梯度下降", "Gradient Descent", "gradient_descent"),
     Chapter(4, "04-back-propagation", "反向传播", "Back Propagation", "back_propagation"),

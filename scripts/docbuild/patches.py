@@ -41,29 +41,7 @@ def quiet_stdout():
         sys.stdout = old
 
 
-# --- mkdocs + mkdocs-static-i18n + mkdocs-jupyter ----------------------------------------------
-
-
-def notebooks_are_pages() -> None:
-    """Notebooks in the language folders are pages, not static files.
-
-    mkdocs-static-i18n 1.3 copies `.ipynb` files of its language folders as raw JSON instead of
-    letting mkdocs-jupyter render them, with no warning even in strict mode
-    (ultrabug/mkdocs-static-i18n#198). Re-flagging the files in `on_files` renders them but
-    breaks the en -> zh link of the language switcher; counting them as documentation pages works.
-    """
-    from mkdocs.structure.files import File
-
-    original = File.is_documentation_page
-    if getattr(original, "_course_patch", False):
-        return
-
-    def is_documentation_page(self) -> bool:
-        return original(self) or self.src_uri.endswith(".ipynb")
-
-    is_documentation_page._course_patch = True
-    is_documentation_page.original = original
-    File.is_documentation_page = is_documentation_page
+# --- mkdocs + mkdocs-static-i18n + mkdocstrings ----------------------------------------------------
 
 
 def mkdocstrings_locale(config) -> None:
@@ -74,14 +52,3 @@ def mkdocstrings_locale(config) -> None:
     plugin = config.plugins.get("mkdocstrings")
     if plugin is not None:
         plugin.handlers._locale = str(config.theme["language"]).replace("_", "-")
-
-
-def jupyter_stylesheet() -> str:
-    """The stylesheet mkdocs-jupyter 0.26 inlines into every notebook page (about 570 kB; its
-    template `mkdocs_html/notebook.html.j2` has no option to link it instead)."""
-    from pathlib import Path
-
-    import mkdocs_jupyter
-
-    path = Path(mkdocs_jupyter.__file__).parent / "templates" / "mkdocs_html" / "assets" / "index.css"
-    return path.read_text(encoding="utf-8").strip()
