@@ -1,7 +1,8 @@
 """Measure what a contributor waits for: a cold build, a no-change rebuild, the test suite.
 
-    .venv/bin/python scripts/bench.py            # builds only
-    .venv/bin/python scripts/bench.py --tests    # ... and the whole test suite
+    .venv/bin/python scripts/bench.py              # builds only
+    .venv/bin/python scripts/bench.py --tests      # ... and the whole test suite (as test.sh runs it)
+    .venv/bin/python scripts/bench.py --chapters   # ... and each chapter: its figures cold, its tests warm
 
 A cold build starts from an empty cache (a fresh COURSE_CACHE_DIR), so every figure trains and
 every notebook executes; the warm rebuild reuses that cache, as `mkdocs serve` does after an edit.
@@ -35,16 +36,34 @@ def timed(cmd: list[str], env: dict) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--tests", action="store_true", help="also time the whole test suite")
+    parser.add_argument("--chapters", action="store_true",
+                        help="also time each chapter's figures (cold) and its share of the tests (warm)")
     args = parser.parse_args()
+    base = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "COURSE_CACHE_DIR": str(Path(tmp) / "cache")}
+        env = {**base, "COURSE_CACHE_DIR": str(Path(tmp) / "cache")}
         build = [PYTHON, "-m", "mkdocs", "build", "--strict", "-d", str(Path(tmp) / "site")]
-        rows.append(("cold `mkdocs build --strict` (empty cache)", timed(build, env)))
+        rows.append(("cold `mkdocs build --strict` (empty cache: trains every figure, executes every notebook)",
+                     timed(build, env)))
         rows.append(("no-change rebuild (warm cache)", timed(build, env)))
+    if args.chapters:
+        sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
+        from docbuild import chapters
+
+        for chapter in chapters.written():
+            if chapter.figure_module is not None:
+                with tempfile.TemporaryDirectory() as tmp:  # no cached figure, no cached training run
+                    env = {**base, "COURSE_CACHE_DIR": tmp}
+                    rows.append((f"chapter {chapter.number:02d}: its figures, cold", timed(
+                        [PYTHON, "scripts/build_figures.py", "--only", chapter.figure_module.stem, "--no-downloads"], env)))
+            if chapter.module is not None:
+                rows.append((f"chapter {chapter.number:02d}: its page and unit tests, warm", timed(
+                    [PYTHON, "-m", "pytest", "-q", "--no-cov", f"docs/en/{chapter.page}", f"tests/test_{chapter.module}.py"],
+                    base)))
     if args.tests:
-        env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-        rows.append(("whole test suite (`pytest`, warm cache)", timed([PYTHON, "-m", "pytest", "-q"], env)))
+        rows.append(("whole test suite (`bash scripts/test.sh`: 2 workers, warm cache)",
+                     timed([PYTHON, "-m", "pytest", "-q", "-n", "2", "--dist", "loadgroup"], base)))
     print(f"{os.cpu_count()} CPUs, Python {platform.python_version()}\n")
     print("| what | seconds |\n| --- | ---: |")
     for what, seconds in rows:

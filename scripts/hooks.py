@@ -16,7 +16,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 from docbuild.cache import display
-from docbuild import build_state, chapters, downloads, figures, mathml, patches, program, settings
+from docbuild import build_state, chapters, downloads, figures, mathml, patches, program, settings, site_extras
 
 
 class _Warnings(logging.Handler):
@@ -108,27 +108,56 @@ def on_page_markdown(markdown, page, config, files):
     path = Path(page.file.abs_src_path)
     lang = page.file.src_uri.split("/")[0]
     try:
-        markdown = program.expand(path, lang, text=markdown).text
+        expanded = program.expand(path, lang, text=markdown)
     except program.PageError as err:
         raise PluginError(str(err)) from err
+    markdown = expanded.text
     chapter = chapters.by_slug(path.stem)
     if chapter is not None and chapter.written:
         title, _, rest = markdown.partition("\n")
-        markdown = f"{title}\n\n{downloads.buttons(chapter, lang)}\n{rest}"
+        verified = site_extras.verified_line(lang, path)
+        code = [block.body for block in program.code_blocks(expanded)]
+        markdown = (f"{title}\n\n{downloads.buttons(chapter, lang)}\n\n<small>{verified}</small>\n{rest}"
+                    + site_extras.further_reading(chapter, lang, code))
     return markdown
 
 
 def on_page_content(html, page, config, files):
+    path = Path(page.file.abs_src_path)
     try:
-        return mathml.render_math(html, Path(page.file.abs_src_path))
+        html = mathml.render_math(html, path)
     except mathml.MathError as err:
         raise PluginError(str(err)) from err
+    lang = page.file.src_uri.split("/")[0]
+    html = site_extras.sized_lazy_figures(html, _docs_root(config) / lang / "figures")
+    if path.name == "api.md":
+        html = site_extras.translated_summaries(site_extras.without_sphinx_roles(html), lang)
+    return html + site_extras.twins_script(path, lang)
+
+
+def on_post_page(output, page, config):
+    return site_extras.without_alternate_links(output)
+
+
+def on_post_template(output, template_name, config):
+    """i18n builds every language into the same site_dir, so each language's 404 page and sitemap
+    overwrite the previous one's: keep them all, and write each where it belongs at the end."""
+    if template_name in site_extras.PER_LANGUAGE_TEMPLATES:
+        if template_name == "404.html":
+            output = site_extras.not_found_page(output, config.get("site_url") or "")
+        _run.setdefault("templates", {})[(str(config.theme["language"]), template_name)] = output
+    return output
 
 
 @event_priority(-200)  # after i18n's on_post_build, which builds the other languages
 def on_post_build(config):
     if _building_other_language(config) or _run["state"] is None:
         return
+    site_extras.write_per_language_templates(Path(config["site_dir"]), _run.pop("templates", {}))
+    try:
+        site_extras.index_site(Path(config["site_dir"]))
+    except site_extras.SearchIndexError as err:
+        raise PluginError(str(err)) from err
     strict = config.get("strict")
     if not (strict and _run["warnings"].count):
         build_state.record(_run["state"])

@@ -32,13 +32,27 @@ if [ ! -x "$VENV/bin/python" ]; then
   echo "setup: creating $VENV"
   "$PYTHON" -m venv "$VENV"
 fi
-stamp="$VENV/.installed-$(cat pyproject.toml | sha256sum | cut -c1-16)"
+# PyTorch is installed first and pinned (any open range pulls a multi-GB CUDA build). Which build
+# comes from TORCH_INDEX_URL:
+#   unset                                     pip's configured index: on PyPI the Linux wheel is the
+#                                             CUDA build (several GB with the NVIDIA libraries); the
+#                                             CI machines' pip finds the pinned CPU wheel on disk
+#   https://download.pytorch.org/whl/cpu      the CPU-only build (192 MB download)
+#   https://download.pytorch.org/whl/cu128    a CUDA 12.8 build (see pytorch.org for the others)
+TORCH_INDEX_URL=${TORCH_INDEX_URL:-}
+stamp="$VENV/.installed-$( (cat pyproject.toml; echo "$TORCH_INDEX_URL") | sha256sum | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
   echo "setup: installing Python packages into $VENV (first time: about 2 minutes)"
   "$VENV/bin/python" -m pip install -q --upgrade pip
-  # torch first and pinned: an unpinned torch resolves to a multi-GB CUDA build.
-  "$VENV/bin/python" -m pip install -q torch==2.13.0
+  if [ -n "$TORCH_INDEX_URL" ]; then
+    echo "setup: torch==2.13.0 from $TORCH_INDEX_URL"
+    "$VENV/bin/python" -m pip install -q torch==2.13.0 --index-url "$TORCH_INDEX_URL"
+  else
+    echo "setup: torch==2.13.0 from pip's configured index ($("$VENV/bin/python" -m pip config get global.index-url 2>/dev/null || echo "PyPI"))"
+    "$VENV/bin/python" -m pip install -q torch==2.13.0
+  fi
   "$VENV/bin/python" -m pip install -q -e ".[docs,test]"
+  "$VENV/bin/python" -c "import torch; print(f'setup: torch {torch.__version__}, CUDA build: {torch.version.cuda or \"no\"}')"
   rm -f "$VENV"/.installed-*
   touch "$stamp"
 fi

@@ -32,6 +32,11 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         print(f"error: no page docs/{SOURCE_LANGUAGE}/{', '.join(unknown)}", file=sys.stderr)
         return 2
+    untranslated = [f"docs/{lang}/{n}" for n in names for lang in sync.TARGET_LANGUAGES if not (DOCS / lang / n).is_file()]
+    if untranslated and not args.check:
+        print(f"error: {', '.join(untranslated)} does not exist: write it first (translated prose, the same "
+              "headings), then this command copies the code blocks and outputs into it", file=sys.stderr)
+        return 2
     if args.check:
         problems = [p for n in names for lang in sync.TARGET_LANGUAGES for p in sync.drift(n, lang)]
         print("\n".join(problems) or "in sync")

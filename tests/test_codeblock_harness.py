@@ -146,3 +146,12 @@ def test_settings_errors_name_the_variable(run, monkeypatch):
     assert result.ret != 0
     result.stderr.fnmatch_lines(["*COURSE_CODEBLOCK_TIMEOUT_S='soon' is not valid*"])
     assert os.environ.get("COURSE_CODEBLOCK_TIMEOUT_S") == "soon"
+
+
+def test_an_indented_output_keeps_its_blank_lines(run):
+    page = ('# Page\n\n??? success "Solution"\n\n    ```python\n    print("a")\n    print()\n    print("b")\n    ```\n\n'
+            '    <!--pytest-codeblocks:expected-output-->\n\n    ```text\n    a\n\n    b\n    ```\n')
+    result = run(page)
+    result.assert_outcomes(passed=1)
+    wrong = page.replace("    a\n\n    b\n", "    a\n    b\n")
+    run(wrong).assert_outcomes(failed=1)

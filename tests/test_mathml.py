@@ -27,3 +27,10 @@ def test_bad_tex_names_file_and_line(tmp_path):
     html = '<span class="arithmatex">\\(\\frac{1}{\\)</span>'
     with pytest.raises(MathError, match=r"page\.md:4: cannot render math"):
         render_math(html, page)
+
+
+def test_operator_names_are_set_apart_from_their_neighbours():
+    out = render_math('<span class="arithmatex">\\(-y \\log \\hat{y} + \\exp(z)\\)</span>')
+    assert "<mi>log</mi>" not in out and "<mi>exp</mi>" not in out
+    assert '<mo lspace="0.1667em" rspace="0.1667em">log</mo><mo>&#x2061;</mo>' in out
+    assert "<mi>y</mi>" in out  # single letters stay identifiers

@@ -1,4 +1,4 @@
-"""The built site: strict build, both languages, offline pages, search in Chinese, caching."""
+"""The built site: strict build, both languages, offline pages, search index per language, caching."""
 
 from __future__ import annotations
 
@@ -68,11 +68,14 @@ def test_math_is_rendered_at_build_time(built_site):
     assert "mathjax" not in html.lower() and "katex" not in html.lower()
 
 
-def test_chinese_search_finds_the_chapter(built_site):
-    index = json.loads((built_site.site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    hits = {doc["location"].split("#")[0] for doc in index["docs"] if "损失" in doc["text"] + doc["title"]}
-    assert "02-linear-model/" in hits
-    assert "zh" in index["config"]["lang"] and "en" in index["config"]["lang"]
+def test_search_index_is_pagefinds_split_by_language(built_site):
+    bundle = built_site.site / "pagefind"
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert set(entry["languages"]) == set(LANGUAGES), f"Pagefind indexed the languages {sorted(entry['languages'])}"
+    for lang in LANGUAGES:  # every page of each language is in its own index
+        expected = len(chapters.written()) + 3  # the chapters, the home page, API, contributing; not 404
+        assert entry["languages"][lang]["page_count"] == expected, f"{lang}: {entry['languages'][lang]}"
+    assert not (built_site.site / "search" / "search_index.json").exists(), "Material's merged index is back"
 
 
 def test_figures_are_built_for_each_language(built_site):

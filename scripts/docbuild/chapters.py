@@ -56,10 +56,38 @@ CHAPTERS = (
             "softmax_classifier"),
     Chapter(10, "10-cnn-basics", "卷积神经网络（基础篇）", "CNN Basics", "cnn_basics", written=False),
     Chapter(11, "11-cnn-advanced", "卷积神经网络（高级篇）", "Advanced CNN", "cnn_advanced", written=False),
-    Chapter(12, "12-rnn-basics", "循环神经网络（基础篇）", "RNN Basics", "rnn_basics", written=False),
-    Chapter(13, "13-rnn-classifier", "循环神经网络（高级篇）", "RNN Classifier", "rnn_classifier",
-            written=False),
+    Chapter(12, "12-rnn-basics", "循环神经网络（基础篇）", "RNN Basics", "rnn_basics"),
+    Chapter(13, "13-rnn-classifier", "循环神经网络（高级篇）", "RNN Classifier", "rnn_classifier"),
 )
+# Where to read and watch more, per lecture: the course's video (one part per lecture, part N is
+# lecture N) and the matching section of Dive into Deep Learning, in its Chinese and English
+# editions (zh.d2l.ai, d2l.ai), whose chapter paths differ.
+VIDEO = "https://www.bilibili.com/video/BV1Y7411d7Ys?p={number}"
+D2L = {
+    1: ("https://zh.d2l.ai/chapter_introduction/index.html", "https://d2l.ai/chapter_introduction/index.html"),
+    2: ("https://zh.d2l.ai/chapter_linear-networks/linear-regression.html",
+        "https://d2l.ai/chapter_linear-regression/linear-regression.html"),
+    3: ("https://zh.d2l.ai/chapter_optimization/gd.html", "https://d2l.ai/chapter_optimization/gd.html"),
+    4: ("https://zh.d2l.ai/chapter_multilayer-perceptrons/backprop.html",
+        "https://d2l.ai/chapter_multilayer-perceptrons/backprop.html"),
+    5: ("https://zh.d2l.ai/chapter_linear-networks/linear-regression-concise.html",
+        "https://d2l.ai/chapter_linear-regression/linear-regression-concise.html"),
+    6: ("https://zh.d2l.ai/chapter_linear-networks/softmax-regression.html",
+        "https://d2l.ai/chapter_linear-classification/softmax-regression.html"),
+    7: ("https://zh.d2l.ai/chapter_multilayer-perceptrons/mlp.html",
+        "https://d2l.ai/chapter_multilayer-perceptrons/mlp.html"),
+    8: ("https://zh.d2l.ai/chapter_linear-networks/linear-regression-concise.html",
+        "https://d2l.ai/chapter_linear-regression/synthetic-regression-data.html"),
+    9: ("https://zh.d2l.ai/chapter_linear-networks/softmax-regression-concise.html",
+        "https://d2l.ai/chapter_linear-classification/softmax-regression-concise.html"),
+    10: ("https://zh.d2l.ai/chapter_convolutional-neural-networks/lenet.html",
+         "https://d2l.ai/chapter_convolutional-neural-networks/lenet.html"),
+    11: ("https://zh.d2l.ai/chapter_convolutional-modern/resnet.html",
+         "https://d2l.ai/chapter_convolutional-modern/resnet.html"),
+    12: ("https://zh.d2l.ai/chapter_recurrent-neural-networks/rnn.html",
+         "https://d2l.ai/chapter_recurrent-neural-networks/rnn.html"),
+    13: ("https://zh.d2l.ai/chapter_recurrent-modern/gru.html", "https://d2l.ai/chapter_recurrent-modern/gru.html"),
+}
 # Modules of snippets/ that belong to no single chapter.
 SHARED_MODULES = ("devices", "datasets")
 

@@ -114,13 +114,14 @@ _LINK = re.compile(r"(?<!!)\[(?:[^\]\[]|\[[^\]]*\])*\]\((?P<target>[^)\s]+)(?:\s
 _HEADING = re.compile(r"^(#{1,6})\s+(?P<text>.*?)(?:\s*\{(?P<attrs>[^}]*)\})?\s*#*\s*$")
 
 
-def anchors(page: Page) -> set[str]:
-    """The ids MkDocs gives the page's headings (toc's slugify and de-duplication), and `{#id}`s."""
+def heading_ids(page: Page) -> list[str]:
+    """The ids MkDocs gives the page's headings, in page order (toc's slugify and de-duplication,
+    or an explicit `{#id}`)."""
     from markdown.extensions.toc import unique
     from pymdownx.slugs import slugify
 
     slug = slugify(case="lower")
-    found: set[str] = set()
+    found: list[str] = []
     fenced = page.fenced_lines()
     for number, line in enumerate(page.lines, start=1):
         m = _HEADING.match(line) if number not in fenced else None
@@ -128,11 +129,17 @@ def anchors(page: Page) -> set[str]:
             continue
         explicit = re.search(r"#([\w-]+)", m["attrs"] or "")
         if explicit:
-            found.add(explicit[1])
+            found.append(explicit[1])
             continue
         text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", m["text"])  # a link's text only
         text = re.sub(r"<[^>]+>|[`*]", "", text)
-        found.add(unique(slug(text, "-"), found))
+        found.append(unique(slug(text, "-"), set(found)))
+    return found
+
+
+def anchors(page: Page) -> set[str]:
+    """Every id a link into the page may name: its headings' and its `<a id>`s."""
+    found = set(heading_ids(page))
     found.update(re.findall(r'<a [^>]*(?:id|name)="([^"]+)"', "\n".join(page.lines)))
     return found
 
@@ -195,6 +202,50 @@ def paragraphs(page: Page) -> list[tuple[int, str]]:
     if chunk:
         out.append((start, " ".join(chunk)))
     return out
+
+
+# A line of a block that ends the block or starts a new one: a soft break before it is not one.
+_BLOCK_START = re.compile(r"^\s*(?:[-*+] |\d+\. |\||#|!!!|\?\?\?|===|<|\$\$|```|~~~|\*[^*]|!\[|$)")
+_WIDE = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")  # CJK and full-width punctuation
+
+
+def soft_break_problems(page: Page) -> list[str]:
+    """In Chinese prose a line break inside a paragraph renders as a space ("编排， 由"): write
+    each paragraph of a zh page on one line."""
+    if page.lang != "zh":
+        return []
+    prose = dict(page.prose())
+    found = []
+    for number, text in prose.items():
+        following = prose.get(number + 1)
+        if (following is None or not text.strip() or _BLOCK_START.match(following)
+                or re.match(r"^\s*(?:\||#|!!!|\?\?\?|===|<)", text)):
+            continue
+        if _WIDE.search(text.rstrip()[-1:]) or _WIDE.match(following.strip()[:1]):
+            found.append(f"{display(page.path)}:{number}: a line break inside a Chinese paragraph shows as a "
+                         "space: join this line and the next")
+    return found
+
+
+_SPACE_IN_CHINESE = re.compile(r"(?:[\u3400-\u9fff](?:\*{1,2})? +(?:\*{1,2})?[\u3400-\u9fff])"
+                               r"|(?:[\u3000-\u303f\uff00-\uffef](?:\*{1,2})? +)")
+
+
+def spacing_problems(page: Page) -> list[str]:
+    """Chinese text has no space between two Chinese characters or after full-width punctuation
+    (“。 先” shows a gap no Chinese reader expects). Code, math and Latin words keep theirs."""
+    if page.lang != "zh":
+        return []
+    found = []
+    for number, text in page.prose():
+        body = re.sub(r"^\s*(?:[-*+]|\d+\.|\|)\s+", "", text)  # a list marker's space is not prose
+        plain = re.sub(r"`[^`]*`|\$[^$]*\$|<[^>]+>|\]\([^)]*\)", "X", body)
+        plain = re.sub(r"\s*\|\s*", "|", plain) if text.lstrip().startswith("|") else plain
+        bad = _SPACE_IN_CHINESE.search(plain)
+        if bad:
+            found.append(f"{display(page.path)}:{number}: a space inside Chinese text "
+                         f"({plain[max(0, bad.start() - 6): bad.end() + 6]!r}): remove it")
+    return found
 
 
 def language_problems(page: Page) -> list[str]:
@@ -343,7 +394,8 @@ def all_problems() -> list[str]:
     """Everything the page guards find, for a quick command-line check."""
     found = missing_twins()
     for page in pages.pages():
-        found += fence_problems(page) + language_problems(page) + link_problems(page)
+        found += fence_problems(page) + language_problems(page) + link_problems(page) + soft_break_problems(page)
+        found += spacing_problems(page)
     for name in sorted(page_names("zh") & page_names("en")):
         found += structure_problems(name) + number_problems(name)
         found += [p for lang in sync.TARGET_LANGUAGES for p in sync.drift(name, lang)]

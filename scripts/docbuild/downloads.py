@@ -172,25 +172,30 @@ def cells(chapter: chapters.Chapter, lang: str, site_url: str) -> list[Cell]:
     return out
 
 
-def notebook(cell_list: list[Cell], lang: str, outputs: list[dict] | None = None) -> dict:
-    """An nbformat-4 notebook; `outputs` holds the executed code cells' outputs, in order."""
+def notebook(cell_list: list[Cell], lang: str, outputs: list | None = None) -> dict:
+    """An nbformat-4 notebook; `outputs` holds the (outputs, execution count) of its code cells,
+    in order, as `execute` returns them (an exercise's empty cell is a code cell too)."""
     executed = iter(outputs or [])
     nb_cells = []
+
+    def code(source: str) -> dict:
+        cell = _code(source)
+        if outputs is not None:
+            cell["outputs"], cell["execution_count"] = next(executed)
+        return cell
+
     for cell in cell_list:
         if cell.kind == "markdown":
             nb_cells.append({"cell_type": "markdown", "metadata": {}, "source": cell.source})
         elif cell.kind == "exercise":
             nb_cells.append({"cell_type": "markdown", "metadata": {}, "source": cell.source})
-            nb_cells.append(_code(TEXT[lang]["your_code"]))
+            nb_cells.append(code(TEXT[lang]["your_code"]))
         elif cell.skipped is not None:
             note = TEXT[lang]["skipped"].format(reason=cell.skipped)
             nb_cells.append({"cell_type": "markdown", "metadata": {},
                              "source": f"{note}\n\n```python\n{cell.source}```\n"})
         else:
-            code = _code(cell.source)
-            if outputs is not None:
-                code["outputs"], code["execution_count"] = next(executed)
-            nb_cells.append(code)
+            nb_cells.append(code(cell.source))
     return {"cells": nb_cells, "metadata": {
         "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
         "language_info": {"name": "python"}}, "nbformat": 4, "nbformat_minor": 5}
@@ -232,8 +237,9 @@ def execute(nb: dict, workdir: Path) -> list[tuple[list, int]]:
     node = nbformat.from_dict(nb)
     client = NotebookClient(node, timeout=TIMEOUT_S, kernel_name="python3", allow_errors=False,
                             resources={"metadata": {"path": str(workdir)}})
-    try:
-        asyncio.run(client.async_execute())  # its own event loop, closed afterwards
+    try:  # in a thread of its own, with its own event loop (the caller may be running one)
+        with ThreadPoolExecutor(max_workers=1) as thread:
+            thread.submit(asyncio.run, client.async_execute()).result()
     except CellExecutionError as err:
         raise DownloadError(str(err)) from err
     return [(c["outputs"], c["execution_count"]) for c in node.cells if c["cell_type"] == "code"]

@@ -83,9 +83,14 @@ class PageFile(MarkdownFile):
             raise self.CollectError(str(err)) from None
         self.run = PageRun()
         self.blocks: list[PageBlock] = []
+        # The shown outputs as our parser reads them: pytest-codeblocks drops the blank lines of
+        # an output indented inside an admonition, and would report a mismatch that is not one.
+        shown = {before.body: after.body for before, after in pages.read(Path(self.path), self.expanded.text).outputs()}
         for block in extract_from_buffer(io.StringIO(self.expanded.text)):
             if block.syntax != "python":
                 continue  # the guards reject other executable fences
+            if block.expected_output is not None and block.code in shown:
+                block.expected_output = shown[block.code]
             _, page_line = self.expanded.origin(block.lineno)
             item = PageBlock.from_parent(parent=self, name=f"line {page_line}")
             item.obj = block

@@ -17,6 +17,13 @@ _INLINE = re.compile(r'<span class="arithmatex">\\\((.+?)\\\)</span>', re.S)
 _BLOCK = re.compile(r'<div class="arithmatex">\\\[(.+?)\\\]</div>', re.S)
 
 
+# latex2mathml writes `\log x` as <mi>log</mi><mi>x</mi>, which browsers set as "logx" glued to
+# its neighbours ("ylogŷ"). TeX puts a thin space around such operator names; MathML says the
+# same with an operator (<mo>) and, before its argument, the invisible function application.
+_FUNCTION = re.compile(r"<mi>(log|ln|exp|sin|cos|tan|tanh|max|min|arg|det|lim|sup|inf)</mi>")
+_OPERATOR = r'<mo lspace="0.1667em" rspace="0.1667em">\1</mo><mo>&#x2061;</mo>'
+
+
 class MathError(ValueError):
     """TeX that could not be converted; the message names the Markdown file and line."""
 
@@ -28,6 +35,7 @@ def render_math(page_html: str, source: Path | None = None) -> str:
             mathml = convert(tex, display=display)
         except Exception as err:
             raise MathError(f"{_where(source, tex)}: cannot render math {tex!r}: {err}") from err
+        mathml = _FUNCTION.sub(_OPERATOR, mathml)
         if display == "block":
             return f'<div class="math-display">{mathml}</div>'
         return mathml
