@@ -54,8 +54,8 @@ CHAPTERS = (
     Chapter(8, "08-dataset-and-dataloader", "加载数据集", "Dataset and DataLoader", "dataset_dataloader"),
     Chapter(9, "09-softmax-classifier", "多分类问题：Softmax 分类器", "Softmax Classifier",
             "softmax_classifier"),
-    Chapter(10, "10-cnn-basics", "卷积神经网络（基础篇）", "CNN Basics", "cnn_basics", written=False),
-    Chapter(11, "11-cnn-advanced", "卷积神经网络（高级篇）", "Advanced CNN", "cnn_advanced", written=False),
+    Chapter(10, "10-cnn-basics", "卷积神经网络（基础篇）", "CNN Basics", "cnn_basics"),
+    Chapter(11, "11-cnn-advanced", "卷积神经网络（高级篇）", "Advanced CNN", "cnn_advanced"),
     Chapter(12, "12-rnn-basics", "循环神经网络（基础篇）", "RNN Basics", "rnn_basics"),
     Chapter(13, "13-rnn-classifier", "循环神经网络（高级篇）", "RNN Classifier", "rnn_classifier"),
 )
