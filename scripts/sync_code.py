@@ -43,9 +43,14 @@ def main(argv: list[str] | None = None) -> int:
         return 1 if problems else 0
     if args.comments:
         for lang in sync.TARGET_LANGUAGES:
-            for file, count in sync.add_missing_comments(lang).items():
+            for file, count in sync.add_missing_comments(lang, args.pages or None).items():
                 print(f"{file}: {count} comment(s) to translate")
         return 0
+    if args.outputs:
+        # as the tests run pages: one thread, so that sums come out the same to the last digit
+        import torch
+
+        torch.set_num_threads(1)
     for name in names:
         if args.outputs and sync.write_outputs(DOCS / SOURCE_LANGUAGE / name):
             print(f"docs/{SOURCE_LANGUAGE}/{name}: outputs updated")

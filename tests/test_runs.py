@@ -60,3 +60,20 @@ def test_a_damaged_entry_is_discarded_and_recomputed(toy, tmp_path, capsys):
     entry.write_bytes(entry.read_bytes()[:5])
     assert runs.cached(module.train)["loss"] == [1.0, 0.5, 1.0 / 3]
     assert module.CALLS == [3, 3] and "discarding the damaged cache entry" in capsys.readouterr().out
+
+
+def test_the_code_of_a_model_class_passed_in_is_part_of_the_key(toy, tmp_path):
+    (tmp_path / "toymodels.py").write_text("class Net:\n    width = 1\n")
+    (tmp_path / "toyruns.py").write_text(TOY + "\n\ndef fit(make_model, epochs=1):\n    CALLS.append(make_model.width)\n"
+                                        "    return make_model.width\n")
+    models = importlib.import_module("toymodels")
+    module = toy()
+    call, code = runs.keys(module.fit, (models.Net,), {})
+    (tmp_path / "toymodels.py").write_text("class Net:\n    width = 2\n")
+    sys.modules.pop("toymodels", None)
+    importlib.invalidate_caches()
+    changed = importlib.import_module("toymodels")
+    new_call, new_code = runs.keys(module.fit, (changed.Net,), {})
+    assert new_call == call, "the same call (the same class name)"
+    assert new_code != code, "the class's module changed, so the cached run must not answer"
+    sys.modules.pop("toymodels", None)

@@ -144,6 +144,8 @@ def build_figures(
     owners: dict[str, Path] = {}
     jobs: list[tuple[Path, Path]] = []
     for path in figure_modules():
+        if only and not any(w == path.stem or w.startswith(f"{tag(path)}-") for w in only):
+            continue  # not asked for: no worker, no hashing
         entry = cache.CACHE_DIR / "figures" / path.stem / module_key(path, device_type, threads)
         names = None if force else read_manifest(entry, log)
         if names is None:

@@ -41,8 +41,14 @@ def keys(fn, args: tuple, kwargs: dict) -> tuple[str, str]:
     if isinstance(bound.arguments.get("device"), str):
         bound.arguments["device"] = torch.device(bound.arguments["device"])
     call = cache.content_key([], arguments=_canonical(dict(bound.arguments)))[:10]
+    sources = set(cache.project_sources(Path(inspect.getsourcefile(fn))))
+    for value in bound.arguments.values():  # a model class passed in: its code answers too
+        if isinstance(value, type) or inspect.isfunction(value):
+            file = inspect.getsourcefile(value)
+            if file and any(Path(file).resolve().is_relative_to(root) for root in cache.IMPORT_ROOTS):
+                sources.update(cache.project_sources(Path(file)))
     code = cache.content_key(
-        cache.project_sources(Path(inspect.getsourcefile(fn))),
+        sorted(sources),
         versions=cache.library_versions(),
         threads=torch.get_num_threads(),
     )[:12]

@@ -268,14 +268,17 @@ def write_outputs(path: Path) -> bool:
 # --- the catalogues of translated comments ----------------------------------------------------
 
 
-def add_missing_comments(lang: str) -> dict[str, int]:
-    """Add each untranslated comment of included code to its module's catalogue, as `"text": ""`."""
+def add_missing_comments(lang: str, names: list[str] | None = None) -> dict[str, int]:
+    """Add each untranslated comment of the code that pages `names` (default: all) include to
+    its module's catalogue, as `"text": ""`."""
     import yaml
 
     from docbuild import program
 
     missing: dict[str, list[str]] = {}
     for page in pages.pages(lang):
+        if names is not None and page.name not in names:
+            continue
         for file, _, comment in program.expand(page.path).untranslated:
             if comment not in missing.setdefault(file, []):
                 missing[file].append(comment)
