@@ -111,7 +111,7 @@ def on_page_markdown(markdown, page, config, files):
         expanded = program.expand(path, lang, text=markdown)
     except program.PageError as err:
         raise PluginError(str(err)) from err
-    markdown = expanded.text
+    markdown = site_extras.marked_outputs(expanded.text, path)
     chapter = chapters.by_slug(path.stem)
     if chapter is not None and chapter.written:
         title, _, rest = markdown.partition("\n")

@@ -71,6 +71,16 @@ def language_roots(site_url: str) -> dict[str, str]:
     return {lang: base if lang == "zh" else f"{base}{lang}/" for lang in LANGUAGES}
 
 
+def marked_outputs(markdown: str, path: Path) -> str:
+    """What a block printed (the ```text fence after a ```python one) gets the class
+    `course-output`, so that it looks like output, not like code to copy."""
+    page = pages.read(path, markdown)
+    lines = markdown.split("\n")
+    for _, output in page.outputs():
+        lines[output.line - 1] = f"{output.indent}{output.mark}{{.text .course-output}}"
+    return "\n".join(lines)
+
+
 _SPHINX_ROLE = re.compile(r":(?:class|func|meth|mod|attr|obj|data|exc):(?=<code>)")
 
 
