@@ -31,6 +31,26 @@ def test_page_is_written_in_its_language(page):
     assert not problems, "\n".join(problems)
 
 
+ZH_PAGES = pages.pages("zh")
+
+
+@pytest.mark.parametrize("page", ZH_PAGES, ids=_ids(ZH_PAGES))
+def test_chinese_text_has_chinese_typography(page):
+    problems = checks.soft_break_problems(page) + checks.spacing_problems(page) + checks.quote_problems(page)
+    assert not problems, "\n".join(problems)
+
+
+def test_typography_checks_find_breaks_spaces_and_quotes(tmp_path):
+    folder = tmp_path / "docs" / "zh"
+    folder.mkdir(parents=True)
+    (folder / "a.md").write_text('# 标题\n\n第一行，\n第二行。\n\n**粗体。** 后面有空格。两个 汉字。\n\n他说"好"。\n\n'
+                                 '用 `x = "a"` 时没有问题；`nn.Linear` 的写法也没有。\n', encoding="utf-8")
+    page = pages.read(folder / "a.md")
+    assert [p.split(": ")[0] for p in checks.soft_break_problems(page)] == [f"{display(folder / 'a.md')}:3"]
+    assert len(checks.spacing_problems(page)) == 1 and ":6:" in checks.spacing_problems(page)[0]
+    assert len(checks.quote_problems(page)) == 1 and ":8:" in checks.quote_problems(page)[0]
+
+
 @pytest.mark.parametrize("name", PAIRS)
 def test_code_blocks_are_copies_of_the_english_ones(name):
     problems = [p for lang in sync.TARGET_LANGUAGES for p in sync.drift(name, lang)]

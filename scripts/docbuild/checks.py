@@ -248,6 +248,21 @@ def spacing_problems(page: Page) -> list[str]:
     return found
 
 
+def quote_problems(page: Page) -> list[str]:
+    """Chinese prose quotes with “…” only (not 「」, 『』 or ASCII "…"); code keeps its own."""
+    if page.lang != "zh":
+        return []
+    found = []
+    for number, text in page.prose():
+        plain = re.sub(r"`[^`]*`|\$[^$]*\$|<[^>]+>|\]\([^)]*\)|\{[^}]*\}", "X", text)
+        plain = re.sub(r'^\s*(?:!!!|\?\?\?\+?|===)\s*(?:[\w-]+\s+)?"[^"]*"', "", plain)  # box and tab titles
+        bad = re.search(r'[「」『』"]', plain)
+        if bad:
+            found.append(f"{display(page.path)}:{number}: quote with “…” in Chinese text (or put code in "
+                         f"backticks): {plain.strip()[:60]!r}")
+    return found
+
+
 def language_problems(page: Page) -> list[str]:
     """A zh page is written in Chinese, an en page in English, paragraph by paragraph."""
     found = []
@@ -395,7 +410,7 @@ def all_problems() -> list[str]:
     found = missing_twins()
     for page in pages.pages():
         found += fence_problems(page) + language_problems(page) + link_problems(page) + soft_break_problems(page)
-        found += spacing_problems(page)
+        found += spacing_problems(page) + quote_problems(page)
     for name in sorted(page_names("zh") & page_names("en")):
         found += structure_problems(name) + number_problems(name)
         found += [p for lang in sync.TARGET_LANGUAGES for p in sync.drift(name, lang)]
