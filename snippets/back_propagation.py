@@ -232,3 +232,51 @@ def plot_loss(
         ax.set_title(title)
     return line
 # --8<-- [end:plot_loss]
+
+
+# --8<-- [start:surface_torch]
+# Chapter 02's exercise: the points lie on y = 2x + 1.
+from snippets.linear_model import X_EXERCISE, Y_EXERCISE
+
+
+def mse_surface_torch(
+    ws: Sequence[float],
+    bs: Sequence[float],
+    x_data: Sequence[float] = X_EXERCISE,
+    y_data: Sequence[float] = Y_EXERCISE,
+    device: torch.device | str = "cpu",
+):
+    """Chapter 02's MSE surface of ``y_hat = x * w + b``, computed with PyTorch on any device.
+
+    The same broadcasting as chapter 02's NumPy ``mse_surface``: a new last axis lets every
+    grid point meet all N samples.
+
+    Parameters
+    ----------
+    ws
+        The weights of the grid (1-D).
+    bs
+        The biases of the grid (1-D).
+    x_data
+        The inputs.
+    y_data
+        The true outputs.
+    device
+        Where to compute, e.g. ``"cpu"`` or ``"cuda"``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(len(bs), len(ws))``, the layout of ``np.meshgrid(ws, bs)``: rows follow b,
+        columns follow w.
+    """
+    options = {"dtype": torch.float64, "device": device}
+    w = torch.as_tensor(ws, **options)
+    b = torch.as_tensor(bs, **options)
+    x = torch.as_tensor(x_data, **options)
+    y = torch.as_tensor(y_data, **options)
+    W, B = torch.meshgrid(w, b, indexing="xy")  # "xy": NumPy's layout
+    y_hat = W.unsqueeze(-1) * x + B.unsqueeze(-1)  # (rows, cols, 1) * (N,) -> (rows, cols, N)
+    Z = ((y_hat - y) ** 2).mean(dim=-1)  # average over the samples
+    return Z.cpu().numpy()  # back to the CPU for NumPy and matplotlib
+# --8<-- [end:surface_torch]

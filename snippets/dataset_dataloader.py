@@ -3,7 +3,8 @@
 A custom ``Dataset`` for the diabetes data (loaded once, indexed sample by sample), a
 ``DataLoader`` that shuffles it reproducibly and cuts it into mini-batches, the two-level
 training loop (epochs, then iterations) for the 8-6-4-1 network of chapter 07, a lazily loading
-``Dataset`` for data too large for memory, a script entry point that is safe with worker
+``Dataset`` for data too large for memory, ``random_split`` and a ``collate_fn`` that pads
+samples of different lengths, a script entry point that is safe with worker
 processes, and the Titanic exercise: preprocessing with training-split statistics, a
 ``TitanicDataset``, a small network trained with mini-batches, and two baseline rules.
 """
@@ -249,6 +250,29 @@ class LazyDiabetesDataset(Dataset):
     def __len__(self) -> int:
         return len(self.files)
 # --8<-- [end:lazy]
+
+
+# --8<-- [start:collate]
+def pad_collate(batch: list[tuple[torch.Tensor, torch.Tensor]]):
+    """Collate samples of different lengths: pad them to the longest, keep the true lengths.
+
+    Parameters
+    ----------
+    batch
+        The samples the loader fetched: ``(sequence, label)`` pairs, each sequence a 1-D
+        tensor of its own length.
+
+    Returns
+    -------
+    tuple of torch.Tensor
+        ``padded`` of shape (B, longest), zeros after the end of each sequence; ``lengths``
+        of shape (B,); ``labels`` stacked to shape (B,).
+    """
+    sequences, labels = zip(*batch)  # B sequences, B labels
+    lengths = torch.tensor([len(seq) for seq in sequences])
+    padded = nn.utils.rnn.pad_sequence(list(sequences), batch_first=True)  # pads with 0
+    return padded, lengths, torch.stack(labels)
+# --8<-- [end:collate]
 
 
 # --8<-- [start:split]

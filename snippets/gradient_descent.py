@@ -194,6 +194,53 @@ def train_minibatch(
 # --8<-- [end:train_minibatch]
 
 
+# --8<-- [start:smooth]
+def update_losses(steps: Sequence[float], xs: Sequence[float], ys: Sequence[float]) -> list[float]:
+    """The loss of each SGD step's sample, at the weight just before that step.
+
+    Parameters
+    ----------
+    steps
+        The weight after every update, ``steps[0]`` being the start (as in ``SGDHistory.steps``).
+    xs, ys
+        The samples, visited in this order in every epoch.
+
+    Returns
+    -------
+    list of float
+        One loss per update: ``len(steps) - 1`` values.
+    """
+    n = len(xs)
+    return [loss(xs[k % n], ys[k % n], w) for k, w in enumerate(steps[:-1])]
+
+
+def smooth(values: Sequence[float], beta: float = 0.9) -> list[float]:
+    """Exponential moving average of a noisy curve: ``avg = beta * avg + (1 - beta) * value``.
+
+    The average starts at the first value. Each smoothed point keeps ``beta`` of the running
+    average and adds ``1 - beta`` of the new value, so it remembers roughly the last
+    ``1 / (1 - beta)`` values: a larger ``beta`` is smoother but lags further behind.
+
+    Parameters
+    ----------
+    values
+        The raw curve, e.g. the loss of every update.
+    beta
+        How much of the running average each step keeps, between 0 and 1.
+
+    Returns
+    -------
+    list of float
+        The smoothed curve, as long as ``values``.
+    """
+    smoothed, average = [], values[0]
+    for value in values:
+        average = beta * average + (1 - beta) * value
+        smoothed.append(average)
+    return smoothed
+# --8<-- [end:smooth]
+
+
 # --8<-- [start:learning_rate]
 def mean_square(xs: Sequence[float] = X_DATA) -> float:
     """The mean of x squared, which sets how steep the cost is."""

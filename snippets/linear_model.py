@@ -4,7 +4,8 @@ The model is ``y_hat = x * w``; its quality is measured by the mean squared
 error (MSE) over the training set, and the best weight is found by trying
 every ``w`` on a grid (exhaustive search). The exercise adds a bias,
 ``y_hat = x * w + b``, and computes the MSE over a whole ``(w, b)`` grid at
-once, with NumPy broadcasting or with PyTorch on any device.
+once with NumPy broadcasting (chapter 04 does the same with PyTorch, see
+:func:`snippets.back_propagation.mse_surface_torch`).
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-import torch
 # --8<-- [end:imports]
 
 # --8<-- [start:model]
@@ -274,47 +274,6 @@ def mse_surface(
 # --8<-- [end:surface]
 
 
-# --8<-- [start:surface-torch]
-def mse_surface_torch(
-    ws: Sequence[float],
-    bs: Sequence[float],
-    x_data: Sequence[float] = X_EXERCISE,
-    y_data: Sequence[float] = Y_EXERCISE,
-    device: torch.device | str = "cpu",
-) -> np.ndarray:
-    """The same MSE surface computed with PyTorch, on the CPU or a GPU.
-
-    Parameters
-    ----------
-    ws
-        The weights of the grid (1-D).
-    bs
-        The biases of the grid (1-D).
-    x_data
-        The inputs.
-    y_data
-        The true outputs.
-    device
-        Where to compute, e.g. ``"cpu"`` or ``"cuda"``.
-
-    Returns
-    -------
-    numpy.ndarray
-        Shape ``(len(bs), len(ws))``, the layout of ``np.meshgrid(ws, bs)``:
-        rows follow b, columns follow w.
-    """
-    options = {"dtype": torch.float64, "device": device}
-    w = torch.as_tensor(ws, **options)
-    b = torch.as_tensor(bs, **options)
-    x = torch.as_tensor(x_data, **options)
-    y = torch.as_tensor(y_data, **options)
-    W, B = torch.meshgrid(w, b, indexing="xy")  # "xy": NumPy's layout
-    y_hat = W.unsqueeze(-1) * x + B.unsqueeze(-1)
-    Z = ((y_hat - y) ** 2).mean(dim=-1)
-    return Z.cpu().numpy()  # back to the CPU for NumPy and matplotlib
-# --8<-- [end:surface-torch]
-
-
 # --8<-- [start:minimum]
 def grid_minimum(W, B, Z) -> tuple[float, float, float]:
     """The grid point with the smallest MSE.
@@ -449,3 +408,30 @@ def plot_grid_points(ax, X, Y):
     ax.set_ylabel("y")
     return ax
 # --8<-- [end:plot-grid]
+
+
+# --8<-- [start:plot-dots]
+def plot_dots(ax, X, Y):
+    """Draw every point of a meshgrid as a dot, with no line between them.
+
+    ``ax.plot`` with two 2-D arrays draws one line per column; an empty
+    ``linestyle`` keeps only the markers.
+
+    Parameters
+    ----------
+    ax
+        A matplotlib Axes.
+    X
+        The x coordinate of every point, from ``np.meshgrid``.
+    Y
+        The y coordinate of every point.
+
+    Returns
+    -------
+    list of matplotlib.lines.Line2D
+        One line (of dots) per column of ``X``.
+    """
+    lines = ax.plot(X, Y, color="limegreen", marker=".", linestyle="")
+    ax.grid(True)  # grid lines at the axis ticks, not through the points
+    return lines
+# --8<-- [end:plot-dots]

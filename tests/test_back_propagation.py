@@ -137,3 +137,32 @@ def test_plot_loss_draws_a_log_scale_curve():
         assert (ax.get_xlabel(), ax.get_ylabel()) == ("x", "y")
     finally:
         plt.close(fig)
+
+
+def _surface_grid():
+    import numpy as np
+
+    from snippets import linear_model as lm
+
+    ws = lm.grid(0.0, 4.0, 0.1)
+    bs = lm.grid(-2.0, 4.0, 0.1)
+    W, B = np.meshgrid(ws, bs)
+    return ws, bs, lm.mse_surface(W, B)
+
+
+def test_torch_surface_equals_chapter_02s_numpy_surface_on_cpu():
+    import numpy as np
+
+    ws, bs, Z = _surface_grid()
+    Zt = bp.mse_surface_torch(ws, bs, device=torch.device("cpu"))
+    assert isinstance(Zt, np.ndarray) and Zt.shape == (61, 41)  # rows follow b, columns follow w
+    assert np.allclose(Zt, Z, atol=1e-12)
+    assert Zt[30, 20] == 0.0  # w = 2, b = 1: the line y = 2x + 1
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
+def test_torch_surface_on_cuda():  # pragma: no cover - runs only where a GPU exists
+    import numpy as np
+
+    ws, bs, Z = _surface_grid()
+    assert np.allclose(bp.mse_surface_torch(ws, bs, device="cuda"), Z, atol=1e-9)

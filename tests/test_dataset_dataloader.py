@@ -398,3 +398,18 @@ def test_titanic_training_and_its_splits_run_for_real():
     assert 0.0 < result["test_accuracy"][-1] <= 1.0
     rows = dd.titanic_over_splits(seeds=(0,), epochs=1)
     assert len(rows) == 1
+
+
+def test_pad_collate_pads_to_the_longest_and_keeps_the_lengths():
+    from torch.utils.data import DataLoader
+
+    samples = [(torch.tensor([3, 1, 4]), torch.tensor(0)), (torch.tensor([1]), torch.tensor(1)),
+               (torch.tensor([5, 9]), torch.tensor(1))]
+    padded, lengths, labels = dd.pad_collate(samples)
+    assert padded.tolist() == [[3, 1, 4], [1, 0, 0], [5, 9, 0]]
+    assert lengths.tolist() == [3, 1, 2] and labels.tolist() == [0, 1, 1]
+    # through a DataLoader: batches of 2, each padded to its own longest sequence
+    batches = list(DataLoader(samples, batch_size=2, collate_fn=dd.pad_collate))
+    assert [tuple(b[0].shape) for b in batches] == [(2, 3), (1, 2)]
+    with pytest.raises(RuntimeError, match="stack expects each tensor to be equal size"):
+        next(iter(DataLoader(samples, batch_size=2)))

@@ -148,3 +148,27 @@ def test_histories_are_frozen():
     with pytest.raises(AttributeError):
         h.w = []  # type: ignore[misc]
     assert math.isclose(h.cost[0], 14 / 3)
+
+
+def test_smooth_is_an_exponential_moving_average():
+    assert gd.smooth([4.0]) == [4.0]  # starts at the first value
+    assert gd.smooth([0.0, 10.0, 10.0], beta=0.5) == [0.0, 5.0, 7.5]
+    constant = gd.smooth([2.0] * 5, beta=0.9)
+    assert constant == pytest.approx([2.0] * 5)
+    # a larger beta lags further behind a step from 0 to 1
+    step = [0.0] + [1.0] * 20
+    assert gd.smooth(step, beta=0.98)[-1] < gd.smooth(step, beta=0.9)[-1] < 1.0
+
+
+def test_update_losses_and_smoothing_of_disagreeing_samples():
+    """The numbers of the page's smoothing example (y = 2x + 1, 40 epochs of SGD)."""
+    ys = (3.0, 5.0, 7.0)
+    run = gd.train_sgd(w=1.0, lr=0.01, epochs=40, xs=gd.X_DATA, ys=ys)
+    raw = gd.update_losses(run.steps, gd.X_DATA, ys)
+    assert len(raw) == 120
+    assert raw[0] == gd.loss(1.0, 3.0, 1.0) == 4.0  # first sample, at the starting weight
+    assert raw[4] == gd.loss(2.0, 5.0, run.steps[4])
+    smoothed = gd.smooth(raw, beta=0.9)
+    last = raw[-3:]
+    assert max(last) / min(last) > 10  # the raw curve jumps by a factor of more than 10
+    assert all(abs(v - run.cost[-1]) < 0.02 for v in smoothed[-3:])  # the average stays near the cost

@@ -9,7 +9,6 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
-import torch  # noqa: E402
 
 from snippets import linear_model as lm  # noqa: E402
 
@@ -91,19 +90,6 @@ def test_mse_surface_without_bias_is_the_search_table():
     assert np.allclose(Z, [m for _, m in lm.exhaustive_search(ws)], atol=1e-12)
 
 
-def test_torch_surface_equals_numpy_surface_on_cpu():
-    ws, bs, W, B = _grid()
-    Zt = lm.mse_surface_torch(ws, bs, device=torch.device("cpu"))
-    assert isinstance(Zt, np.ndarray) and Zt.shape == (61, 41)
-    assert np.allclose(Zt, lm.mse_surface(W, B), atol=1e-12)
-
-
-@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
-def test_torch_surface_on_cuda():  # pragma: no cover - runs only where a GPU exists
-    ws, bs, W, B = _grid()
-    assert np.allclose(lm.mse_surface_torch(ws, bs, device="cuda"), lm.mse_surface(W, B), atol=1e-9)
-
-
 def test_reshape_order_of_a_flat_list():
     """The notes' loop order (w outer, b inner) needs reshape(len(w), len(b)).T."""
     ws = [1.0, 2.0, 3.0]
@@ -156,5 +142,20 @@ def test_plot_grid_points():
         labels = [t.get_text() for t in ax.texts]
         assert len(labels) == 6
         assert labels[1] == "[0, 1]\n(1, 0)" and labels[3] == "[1, 0]\n(0, 1)"
+    finally:
+        plt.close(fig)
+
+
+def test_plot_dots_draws_one_line_of_dots_per_column():
+    """The notes' 20 x 20 meshgrid picture: 400 dots, no connecting lines."""
+    X, Y = np.meshgrid(np.linspace(0, 1000, 20), np.linspace(0, 500, 20))
+    fig, ax = plt.subplots()
+    try:
+        lines = lm.plot_dots(ax, X, Y)
+        assert len(lines) == 20
+        assert all(len(line.get_xdata()) == 20 and line.get_linestyle() == "None" for line in lines)
+        assert {float(x) for x in lines[3].get_xdata()} == {float(X[0, 3])}  # a line is a column
+        assert all(line.get_marker() == "." for line in lines)
+        assert ax.xaxis.get_gridlines()[0].get_visible()
     finally:
         plt.close(fig)

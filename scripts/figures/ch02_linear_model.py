@@ -1,4 +1,4 @@
-"""Figures of chapter 02 (linear model): the MSE curve, a meshgrid, the MSE surface over (w, b)."""
+"""Figures of chapter 02 (linear model): the MSE curve, two meshgrids, the MSE surface over (w, b)."""
 
 from __future__ import annotations
 
@@ -39,11 +39,28 @@ def _draw_meshgrid(data, t):
     return fig
 
 
+def _dots(device):
+    # the notes' example: 20 points along each axis
+    return np.meshgrid(np.linspace(0, 1000, 20), np.linspace(0, 500, 20))
+
+
+def _draw_dots(data, t):
+    import matplotlib.pyplot as plt
+
+    X, Y = data
+    fig, ax = plt.subplots(figsize=(6.4, 3.8))
+    lm.plot_dots(ax, X, Y)
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+    ax.set_title(t["title"])
+    return fig
+
+
 def _surface(device):
     ws = lm.grid(0.0, 4.0, 0.1)
     bs = lm.grid(-2.0, 4.0, 0.1)
     W, B = np.meshgrid(ws, bs)
-    Z = lm.mse_surface_torch(ws, bs, device=device)  # the same numbers as lm.mse_surface(W, B)
+    Z = lm.mse_surface(W, B)  # NumPy only: chapter 04 computes the same surface with PyTorch
     return W, B, Z
 
 
@@ -92,6 +109,15 @@ FIGURES = [
         labels={
             "zh": {"title": "np.meshgrid([0, 1, 2], [0, 1])：[i, j] 与坐标 (x, y)"},
             "en": {"title": "np.meshgrid([0, 1, 2], [0, 1]): index [i, j] and point (x, y)"},
+        },
+    ),
+    Figure(
+        name="meshgrid-dots",
+        compute=_dots,
+        draw=_draw_dots,
+        labels={
+            "zh": {"title": "20 × 20 的网格点；灰色网格线画在刻度处，并不穿过这些点"},
+            "en": {"title": "A 20 × 20 meshgrid; the grey grid lines sit at the ticks, not on the points"},
         },
     ),
     Figure(

@@ -82,6 +82,33 @@ def _draw_gd_vs_sgd(data, t):
     return fig
 
 
+# ---------------------------------------------------------------- smoothing a noisy curve
+DISAGREEING_YS = (3.0, 5.0, 7.0)  # y = 2x + 1: no single w fits all three samples
+
+
+def _smoothing(device):
+    run = gd.train_sgd(w=1.0, lr=0.01, epochs=40, xs=gd.X_DATA, ys=DISAGREEING_YS)
+    raw = gd.update_losses(run.steps, gd.X_DATA, DISAGREEING_YS)
+    return {"raw": raw, "smooth": gd.smooth(raw, beta=0.9), "smoother": gd.smooth(raw, beta=0.98),
+            "cost": run.cost[-1]}
+
+
+def _draw_smoothing(data, t):
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7.0, 4.0))
+    ax.plot(data["raw"], color="0.7", lw=1, label=t["raw"])
+    ax.plot(data["smooth"], color="C0", lw=2, label=t["smooth"])
+    ax.plot(data["smoother"], color="C1", lw=2, linestyle="--", label=t["smoother"])
+    ax.axhline(data["cost"], color="C3", lw=1, linestyle=":", label=t["cost"].format(cost=data["cost"]))
+    ax.set_yscale("log")
+    ax.set_xlabel(t["x"])
+    ax.set_ylabel(t["y"])
+    ax.set_title(t["title"])
+    ax.legend(fontsize=9)
+    return fig
+
+
 # ---------------------------------------------------------------- learning rates (exercise)
 def _learning_rates(device):
     return {lr: gd.train_gd(w=1.0, lr=lr, epochs=LR_EPOCHS) for lr in LEARNING_RATES}
@@ -148,6 +175,25 @@ FIGURES = [
                 "gd": "batch GD: full-data cost", "sgd_cost": "SGD: full-data cost",
                 "sgd_last": "SGD: the notes' \"loss\" (last sample)",
                 "left_title": "Per epoch", "right_title": "Per weight update",
+            },
+        },
+    ),
+    Figure(
+        name="smoothing",
+        compute=_smoothing,
+        draw=_draw_smoothing,
+        labels={
+            "zh": {
+                "x": "权重更新次数", "y": "损失（对数刻度）", "raw": "每次更新时那个样本的损失",
+                "smooth": "指数加权平均，β = 0.9", "smoother": "指数加权平均，β = 0.98",
+                "cost": "最后的全数据代价 {cost:.4f}",
+                "title": "平滑 SGD 的噪声曲线（y = 2x + 1，模型没有偏置）",
+            },
+            "en": {
+                "x": "number of weight updates", "y": "loss (log scale)",
+                "raw": "loss of each update's sample", "smooth": "moving average, β = 0.9",
+                "smoother": "moving average, β = 0.98", "cost": "final full-data cost {cost:.4f}",
+                "title": "Smoothing SGD's noisy curve (y = 2x + 1, model without bias)",
             },
         },
     ),
