@@ -158,10 +158,10 @@ def not_found_page(html: str, site_url: str) -> str:
 # --- "verified with" and "further reading", under and at the end of every chapter --------------
 
 TEXT = {
-    "zh": {"verified": "本页代码在 PyTorch {version} 上运行并核对了输出（{date}）。",
+    "zh": {"verified": "本页代码在 {versions} 上运行并核对了输出（{date}）。",
            "reading": "延伸阅读", "video": "课程视频：第 {number} 讲（哔哩哔哩）",
            "d2l": "《动手学深度学习》的对应章节", "api": "本页用到的 PyTorch API："},
-    "en": {"verified": "The code on this page was run and its outputs checked with PyTorch {version} ({date}).",
+    "en": {"verified": "The code on this page was run and its outputs checked with {versions} ({date}).",
            "reading": "Further reading", "video": "The lecture's video: lecture {number} (Bilibili)",
            "d2l": "The matching section of Dive into Deep Learning", "api": "PyTorch API used on this page:"},
 }
@@ -223,15 +223,18 @@ def api_url(name: str) -> str:
 
 
 def verified_line(lang: str, source: Path) -> str:
-    """Which PyTorch ran the page's code, and when the page last changed (its last commit)."""
+    """Which PyTorch (NumPy, Matplotlib) ran the page's code, and when the page last changed (its
+    last commit): read from the build's own environment, never written into a page."""
     import datetime
-
-    import torch
+    from importlib import metadata
 
     done = subprocess.run(["git", "log", "-1", "--format=%cs", "--", str(source)], capture_output=True,
                           text=True, cwd=pages.ROOT)
     date = done.stdout.strip() if done.returncode == 0 and done.stdout.strip() else datetime.date.today().isoformat()
-    return TEXT[lang]["verified"].format(version=torch.__version__.split("+")[0], date=date)
+    named = [f"{name} {metadata.version(dist).split('+')[0]}"
+             for name, dist in (("PyTorch", "torch"), ("NumPy", "numpy"), ("Matplotlib", "matplotlib"))]
+    versions = "、".join(named[:-1]) + " 和 " + named[-1] if lang == "zh" else ", ".join(named[:-1]) + " and " + named[-1]
+    return TEXT[lang]["verified"].format(versions=versions, date=date)
 
 
 def further_reading(chapter, lang: str, code: list[str]) -> str:

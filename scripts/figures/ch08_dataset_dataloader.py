@@ -43,8 +43,9 @@ def _draw_minibatch_vs_fullbatch(data, t):
             (right, epochs[-1] * per_epoch, mini[-1], "C0"), (right, len(full), full[-1], "C1"))
     for ax, x, y, color in ends:  # the final values, as quoted in the text
         ax.plot([x], [y], marker="o", color=color)
-        ax.annotate(f"{y:.4f}", xy=(x, y), xytext=(-6, -14 if y < 0.55 and color == "C1" else 6),
-                    textcoords="offset points", ha="right", color=color, fontsize=9)
+        below = y < 0.55 and color == "C1"  # two end points close together: one label above, one below
+        ax.annotate(f"{y:.4f}", xy=(x, y), xytext=(-9, -9 if below else 6), textcoords="offset points",
+                    ha="right", va="top" if below else "bottom", color=color, fontsize=9)
     left.set_ylim(bottom=min(mini.min(), full.min()) - 0.03)  # room for the labels (shared y)
     for ax in (left, right):
         ax.grid(alpha=0.3)
