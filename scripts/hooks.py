@@ -96,7 +96,9 @@ def on_pre_build(config, **kwargs):
     try:
         figures.build_figures(docs_dir, device=chosen.device, threads=chosen.torch_threads,
                               timeout_s=chosen.figure_timeout_s)
-        downloads.build_downloads(docs_dir, config.get("site_url") or "")
+        # the published URL, also under `mkdocs serve` (which points site_url at itself): the
+        # downloads are the same files whichever command built them
+        downloads.build_downloads(docs_dir, downloads.configured_site_url())
     except (figures.FigureBuildError, downloads.DownloadError, program.PageError, RuntimeError) as err:
         raise PluginError(str(err)) from err
     _run["state"] = build_state.current(docs_dir, chosen)

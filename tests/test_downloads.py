@@ -135,3 +135,10 @@ def test_build_writes_every_download_and_caches_the_executed_notebooks(tmp_path,
     entry = next((tmp_path / "cache" / downloads.FOLDER).glob("ch01.*.json"))
     entry.write_text("{trunc")  # a damaged entry is discarded and the notebook executed again
     assert downloads.build_downloads(docs, SITE, log=lambda _: None) == {"ch01_overview_en.ipynb": "built"}
+
+
+def test_notebooks_run_on_one_thread_as_the_tests_do(tmp_path, monkeypatch):
+    """Sums over threads differ in the last digit: the notebook must print the page's outputs."""
+    monkeypatch.setenv("OMP_NUM_THREADS", "2")
+    nb = downloads.notebook([downloads.Cell("code", "import torch\nprint(torch.get_num_threads())\n")], "en")
+    assert downloads.execute(nb, tmp_path)[0][0][0]["text"] == "1\n"

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import re
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
@@ -237,9 +238,11 @@ def execute(nb: dict, workdir: Path) -> list[tuple[list, int]]:
     node = nbformat.from_dict(nb)
     client = NotebookClient(node, timeout=TIMEOUT_S, kernel_name="python3", allow_errors=False,
                             resources={"metadata": {"path": str(workdir)}})
+    # One thread, as the tests run the pages: the outputs are the page's to the last digit.
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
     try:  # in a thread of its own, with its own event loop (the caller may be running one)
         with ThreadPoolExecutor(max_workers=1) as thread:
-            thread.submit(asyncio.run, client.async_execute()).result()
+            thread.submit(asyncio.run, client.async_execute(env=env)).result()
     except CellExecutionError as err:
         raise DownloadError(str(err)) from err
     return [(c["outputs"], c["execution_count"]) for c in node.cells if c["cell_type"] == "code"]
