@@ -13,7 +13,6 @@ import hashlib
 import io
 import tomllib
 import zipfile
-from pathlib import Path
 
 from docbuild.settings import ROOT
 
@@ -59,8 +58,3 @@ def build() -> bytes:
             info.external_attr = 0o644 << 16
             archive.writestr(info, data)
     return buffer.getvalue()
-
-
-def sources() -> list[Path]:
-    """What the wheel is made of (for the no-change build state)."""
-    return [ROOT / "pyproject.toml", *sorted((ROOT / PACKAGE).glob("*.py"))]
