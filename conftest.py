@@ -7,9 +7,11 @@ docstring); figures drawn by the pages go to a screenless backend whose `plt.sho
 
 import os
 
+from docbuild import numerics
+
 os.environ.setdefault("MPLBACKEND", "module://docbuild.headless")
-# The blocks and unit tests work on small tensors: one thread is as fast, keeps timings steady
-# and the printed numbers the same from run to run. (Set before torch is imported.)
-os.environ.setdefault("OMP_NUM_THREADS", "1")
+# Pages and unit tests compute in the course's numeric mode (one thread, portable kernels), so
+# the printed numbers they check are the same on every machine. Set before torch is imported.
+numerics.pin()
 
 pytest_plugins = ["docbuild.harness"]

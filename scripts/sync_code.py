@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from docbuild import sync
+from docbuild import numerics, sync
 from docbuild.pages import DOCS, SOURCE_LANGUAGE
 
 
@@ -46,11 +46,8 @@ def main(argv: list[str] | None = None) -> int:
             for file, count in sync.add_missing_comments(lang, args.pages or None).items():
                 print(f"{file}: {count} comment(s) to translate")
         return 0
-    if args.outputs:
-        # as the tests run pages: one thread, so that sums come out the same to the last digit
-        import torch
-
-        torch.set_num_threads(1)
+    if args.outputs:  # computed as the tests run the pages, so that they check these very digits
+        numerics.pin()
     for name in names:
         if args.outputs and sync.write_outputs(DOCS / SOURCE_LANGUAGE / name):
             print(f"docs/{SOURCE_LANGUAGE}/{name}: outputs updated")

@@ -30,16 +30,31 @@ class Build:
     log: str  # what mkdocs printed (the figure and notebook builders log each thing they (re)build)
 
 
+# On an empty cache (a fresh clone, CI) the build trains every figure and executes every
+# notebook: minutes, more than the 600 s any other test may take.
+BUILD_TIMEOUT_S = 1500
+
+
 def build_site(site: Path) -> Build:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    done = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=900,
-    )
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)],
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=BUILD_TIMEOUT_S,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"mkdocs build --strict took more than {BUILD_TIMEOUT_S} s", pytrace=False)
     log = done.stdout + done.stderr
     if done.returncode != 0:
         pytest.fail(f"mkdocs build --strict failed:\n{log[-6000:]}", pytrace=False)
     return Build(site, log)
+
+
+def pytest_collection_modifyitems(items):
+    # whichever test needs the built site first waits for the build: give it the build's limit
+    for item in items:
+        if "built_site" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.timeout(BUILD_TIMEOUT_S + 60))
 
 
 @pytest.fixture(scope="session")

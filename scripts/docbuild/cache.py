@@ -16,6 +16,8 @@ import tempfile
 from importlib import metadata
 from pathlib import Path
 
+from docbuild import numerics
+
 ROOT = Path(__file__).resolve().parents[2]
 CACHE_DIR = Path(os.environ.get("COURSE_CACHE_DIR", ROOT / ".cache"))
 # Where project imports are looked up: `snippets.*` from the root, `docbuild.*` from scripts/.
@@ -105,7 +107,8 @@ def project_sources(path: Path) -> list[Path]:
 
 
 def library_versions(names=BASE_LIBRARIES) -> dict[str, str]:
-    versions = {"python": platform.python_version()}
+    """What computes the results: Python, the libraries and the numeric mode they run in."""
+    versions = {"python": platform.python_version(), "numerics": repr(sorted(numerics.ENVIRONMENT.items()))}
     for name in names:
         try:
             versions[name] = metadata.version(name)
@@ -166,7 +169,7 @@ def is_valid_png(path: Path) -> bool:
 def worker_environment() -> dict[str, str]:
     """The environment of build workers: a screenless matplotlib and the project on the path."""
     paths = [str(p) for p in IMPORT_ROOTS] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
-    return {**os.environ, "MPLBACKEND": "Agg", "PYTHONPATH": os.pathsep.join(paths)}
+    return {**numerics.environment(), "MPLBACKEND": "Agg", "PYTHONPATH": os.pathsep.join(paths)}
 
 
 def install(src: Path, dest: Path) -> bool:

@@ -20,14 +20,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import re
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from docbuild import cache, chapters, pages, program, wheel
+from docbuild import cache, chapters, numerics, pages, program, wheel
 from docbuild.pages import LANGUAGES, SOURCE_LANGUAGE
 
 FOLDER = "downloads"
@@ -238,8 +237,8 @@ def execute(nb: dict, workdir: Path) -> list[tuple[list, int]]:
     node = nbformat.from_dict(nb)
     client = NotebookClient(node, timeout=TIMEOUT_S, kernel_name="python3", allow_errors=False,
                             resources={"metadata": {"path": str(workdir)}})
-    # One thread, as the tests run the pages: the outputs are the page's to the last digit.
-    env = {**os.environ, "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+    # The numeric mode the tests run the pages in: the outputs are the page's to the last digit.
+    env = numerics.environment()
     try:  # in a thread of its own, with its own event loop (the caller may be running one)
         with ThreadPoolExecutor(max_workers=1) as thread:
             thread.submit(asyncio.run, client.async_execute(env=env)).result()

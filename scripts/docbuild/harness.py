@@ -189,6 +189,8 @@ class BlockError(Exception):
 
 
 def pytest_configure(config):
+    # known without pytest-xdist too (`-p no:xdist`), where it is simply ignored
+    config.addinivalue_line("markers", "xdist_group(name): run these tests on one xdist worker")
     try:
         config.course_settings = settings.load()
     except settings.SettingsError as err:
