@@ -8,8 +8,8 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh --browser
 export NO_MKDOCS_2_WARNING=1
 if [ $# -eq 0 ]; then
-  # The whole suite on two worker processes (the machines have two cores); a page's blocks and
-  # the tests that share the built site each stay on one worker.
+  # The whole suite on two worker processes (the machines have two cores); a page's blocks stay
+  # on one worker, in order, and the workers share one built site.
   set -- -n 2 --dist loadgroup
 fi
 exec .venv/bin/python -m pytest "$@"

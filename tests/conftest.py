@@ -59,8 +59,20 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Build:
-    """The whole site, built once per test run with `mkdocs build --strict`."""
-    return build_site(tmp_path_factory.mktemp("site") / "site")
+    """The whole site, built once per test run with `mkdocs build --strict`, and shared by the
+    pytest-xdist workers: the first to ask builds it, the others wait for it and read it."""
+    from filelock import FileLock
+
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the run's folder, above each worker's own
+    site, log = shared / "built-site", shared / "built-site.log"
+    with FileLock(shared / "built-site.lock"):
+        if log.is_file():  # built (and passed) in this run already
+            return Build(site, log.read_text(encoding="utf-8"))
+        build = build_site(site)
+        log.write_text(build.log, encoding="utf-8")
+        return build
 
 
 def _not_sources(folder: str, names: list[str]) -> set[str]:

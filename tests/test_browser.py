@@ -32,7 +32,6 @@ import pytest
 
 from docbuild import chapters, downloads
 
-pytestmark = pytest.mark.xdist_group("site")  # the worker that builds the site runs these
 
 LOCAL_HOST = "127.0.0.1"
 TIMEOUT_MS = 15_000

@@ -34,3 +34,11 @@ def test_the_mode_is_part_of_every_cache_key():
 def test_pinning_after_torch_loaded_is_refused():
     with pytest.raises(RuntimeError, match="before torch is imported"):
         numerics.pin()
+
+
+def test_the_overview_tells_readers_the_same_settings():
+    from docbuild.pages import DOCS
+
+    shown = " ".join(f"{name}={value}" for name, value in numerics.ENVIRONMENT.items())
+    for lang in ("en", "zh"):
+        assert f"$ {shown} python\n" in (DOCS / lang / "01-overview.md").read_text(encoding="utf-8"), lang

@@ -19,7 +19,6 @@ import pytest
 
 from docbuild import chapters, downloads, pages, wheel
 
-pytestmark = pytest.mark.xdist_group("site")  # uses the site the site tests build
 CHAPTER = chapters.by_slug("03-gradient-descent")
 
 # Runs inside the reader's environment: every code cell in one namespace, stdout per cell.

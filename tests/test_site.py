@@ -15,7 +15,6 @@ from docbuild import cache, chapters, checks, downloads, pages, program, wheel
 from docbuild.pages import LANGUAGES
 
 # One worker builds the site and runs every test that reads it (pytest-xdist --dist loadgroup).
-pytestmark = pytest.mark.xdist_group("site")
 
 CHAPTERS = [c.slug for c in chapters.written()]
 
