@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
@@ -51,6 +52,7 @@ def run(pytester, monkeypatch):
     """Run pytest (in a subprocess: torch cannot be imported twice in one process) on a page."""
     pytester.makeconftest((ROOT / "conftest.py").read_text(encoding="utf-8"))
     monkeypatch.chdir(pytester.path)
+    monkeypatch.setenv("COURSE_CACHE_DIR", str(pytester.path / ".cache"))  # its own page records
 
     def run_page(text: str, *args: str, timeout_s: str = "60"):
         monkeypatch.setenv("COURSE_CODEBLOCK_TIMEOUT_S", timeout_s)
@@ -155,3 +157,42 @@ def test_an_indented_output_keeps_its_blank_lines(run):
     result.assert_outcomes(passed=1)
     wrong = page.replace("    a\n\n    b\n", "    a\n    b\n")
     run(wrong).assert_outcomes(failed=1)
+
+
+RECORDED = ("# R\n\n```python\nfrom pathlib import Path\n\nPath('ran.txt').write_text('yes')\nprint(2 + 2)\n```\n\n"
+            "<!--pytest-codeblocks:expected-output-->\n\n```text\n4\n```\n")
+
+
+def test_an_unchanged_page_that_passed_is_replayed_and_any_edit_runs_it_again(run, pytester, monkeypatch):
+    ran = pytester.path / "ran.txt"
+    run(RECORDED).assert_outcomes(passed=1)
+    assert ran.is_file(), "the first run ran the block"
+    ran.unlink()
+    replayed = run(RECORDED)
+    replayed.assert_outcomes(passed=1)
+    assert not ran.exists(), "the unchanged page was run again"
+    replayed.stdout.fnmatch_lines(["  1 of the passed blocks (1 pages) were replayed, not run*COURSE_PAGE_RECORDS=off*"])
+    run(RECORDED.replace("\n4\n", "\n5\n")).assert_outcomes(failed=1)  # an edited page runs (and fails)
+    assert ran.is_file()
+    ran.unlink()
+    monkeypatch.setenv("COURSE_PAGE_RECORDS", "off")
+    run(RECORDED).assert_outcomes(passed=1)
+    assert ran.is_file(), "COURSE_PAGE_RECORDS=off replayed the page"
+
+
+def test_a_page_with_a_failed_block_leaves_no_record(run, pytester):
+    run(RECORDED.replace("print(2 + 2)", "print(2 + 3)")).assert_outcomes(failed=1)
+    assert not list((pytester.path / ".cache").rglob("*.json"))
+
+
+def test_a_damaged_record_is_named_discarded_and_the_page_runs(run, pytester):
+    run(RECORDED).assert_outcomes(passed=1)
+    (record,) = (pytester.path / ".cache" / "pages").iterdir()
+    record.write_text('{"key": "abc", "pas', encoding="utf-8")
+    (pytester.path / "ran.txt").unlink()
+    result = run(RECORDED)
+    result.assert_outcomes(passed=1)
+    assert (pytester.path / "ran.txt").is_file()
+    result.stdout.fnmatch_lines(["  page records: discarded the damaged record .cache/pages/docs__en__page.md.json: "
+                                 "the page ran instead"])
+    assert json.loads(record.read_text(encoding="utf-8"))["passed"] == [3], "the clean run was recorded again"

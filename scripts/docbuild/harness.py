@@ -19,6 +19,7 @@ import io
 import linecache
 import re
 import sys
+import time
 import traceback
 import types
 from collections import Counter
@@ -29,7 +30,7 @@ import pytest
 from pytest_codeblocks.main import extract_from_buffer
 from pytest_codeblocks.plugin import MarkdownFile, TestBlock
 
-from docbuild import pages, patches, program, settings
+from docbuild import page_records, pages, patches, program, settings
 from docbuild.pages import SOURCE_LANGUAGE, display
 
 # --- one namespace per page -------------------------------------------------------------------
@@ -43,10 +44,14 @@ class PageRun:
     done: set[int] = field(default_factory=set)  # page lines of the blocks that have run
     blocks: dict = field(default_factory=dict)  # compiled file name -> block, to map tracebacks
     failed: str | None = None  # where the first failing block is
+    passed: set[int] = field(default_factory=set)  # blocks that ran with their output checked
+    started: float | None = None  # when the first block ran
+
 
     def execute(self, block: "PageBlock", check_output: bool) -> None:
         """Run one block in the page namespace (through pytest-codeblocks when checking output)."""
         self.blocks[block.filename] = block
+        self.started = self.started or time.perf_counter()
         linecache.cache[block.filename] = (len(block.source), None, block.source.splitlines(True), block.filename)
         code = compile(block.source, block.filename, "exec", dont_inherit=True)  # no __future__ of ours
         main = sys.modules.get("__main__")
@@ -98,7 +103,17 @@ class PageFile(MarkdownFile):
             for mark in block.marks:
                 item.add_marker(eval(mark, {"sys": sys, "pytest": pytest}))  # noqa: S307 - as pytest-codeblocks does
             self.blocks.append(item)
+        self.lines = [b.page_line for b in self.blocks if not b.get_closest_marker("skip")]
+        # unchanged since a session in which every block passed: replay that (docbuild.page_records)
+        self.record, self.note = page_records.replayable(Path(self.path), self.expanded.text, self.lines)
         return self.blocks
+
+    def passed(self, block: "PageBlock") -> None:
+        """`block` ran and its output matched; once all have, record the clean run."""
+        run = self.run
+        run.passed.add(block.page_line)
+        if run.failed is None and run.passed == set(self.lines):
+            page_records.write(Path(self.path), self.expanded.text, self.lines, time.perf_counter() - run.started)
 
 
 class PageBlock(TestBlock):
@@ -122,6 +137,8 @@ class PageBlock(TestBlock):
 
     def setup(self):
         run = self.page.run
+        if self.page.record:
+            return
         if run.failed:
             pytest.skip(f"not run: the block at {run.failed} failed first, and this one follows it")
         # A block may depend on every block before it; a subset run (`-k`) runs those first.
@@ -135,6 +152,12 @@ class PageBlock(TestBlock):
 
     def runtest(self):
         run = self.page.run
+        if self.page.note:  # reaches the summary through the report (pytest-xdist's controller too)
+            self.user_properties.append(("note", self.page.note))
+            self.page.note = None
+        if self.page.record:  # counted as replayed in the summary
+            self.user_properties.append(("replayed", self.page.record["recorded"]))
+            return
         try:
             run.execute(self, check_output=True)
         except RuntimeError as err:
@@ -143,6 +166,7 @@ class PageBlock(TestBlock):
                 raise BlockError(self.describe_output(err)) from None
             run.failed = f"{display(self.path)}:{self.page_line}"
             raise BlockError(self.describe(cause)) from None
+        self.page.passed(self)
 
     def describe(self, err: BaseException) -> str:
         """The error, the line of the page (or snippets module) that raised, and the stack."""
@@ -250,7 +274,7 @@ def pytest_collection_modifyitems(config, items):
 
 # --- accounting, from the test reports (with pytest-xdist they reach the controller) ----------
 
-_STATE: dict = {"outcomes": {}}
+_STATE: dict = {"outcomes": {}, "notes": set()}
 _BLOCK = re.compile(r"^(?P<page>docs/[^:]+\.md)::line (?P<line>\d+)$")
 
 
@@ -260,13 +284,15 @@ def pytest_runtest_logreport(report):
         return
     where = (found["page"], int(found["line"]))
     outcomes = _STATE["outcomes"]
+    _STATE["notes"].update(value for name, value in report.user_properties if name == "note")
     if report.skipped:
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
         outcomes[where] = ("skipped", reason.removeprefix("Skipped: "))
     elif report.failed:
         outcomes[where] = ("failed", "")
     elif report.when == "call":
-        outcomes[where] = ("passed", "")
+        replayed = any(name == "replayed" for name, _ in report.user_properties)
+        outcomes[where] = ("passed", "replayed" if replayed else "")
 
 
 def block_kinds(paths: list[Path]) -> dict[tuple[str, int], str]:
@@ -325,15 +351,23 @@ def pytest_terminal_summary(terminalreporter, config):
     pages_run = sorted({page for page, _ in outcomes})
     kinds = block_kinds([Path(config.rootpath) / p for p in pages_run])
     counts = Counter(state for state, _ in outcomes.values())
-    for where, (state, _) in outcomes.items():
+    for where, (state, how) in outcomes.items():
         if state == "passed":
             counts[kinds.get(where, "plain")] += 1
+            counts["replayed"] += how == "replayed"
     write = terminalreporter.write_line
     terminalreporter.section("code blocks on the pages")
     write(f"{counts['passed']} of {len(outcomes)} blocks on {len(pages_run)} pages ran as one program per "
           f"page (once for both languages): {counts['verified']} verified against the output shown, "
           f"{counts['included']} showing code from snippets/, {counts['plain']} other; "
           f"{counts['skipped']} skipped; {counts['failed']} failed")
+    if counts["replayed"]:
+        replayed_pages = len({where[0] for where, (_, how) in outcomes.items() if how == "replayed"})
+        write(f"  {counts['replayed']} of the passed blocks ({replayed_pages} pages) were replayed, not run: their "
+              "pages and everything they run with are unchanged since a session in which they all passed "
+              "(docbuild.page_records; COURSE_PAGE_RECORDS=off runs them)")
+    for note in sorted(_STATE["notes"]):
+        write(f"  page records: {note}")
     cascade = 0
     for (page, line), (state, reason) in sorted(outcomes.items()):
         if state == "skipped" and reason.startswith("not run: the block at"):
