@@ -6,10 +6,14 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from docbuild import records
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -36,6 +40,19 @@ BUILD_TIMEOUT_S = 1500
 
 
 def build_site(site: Path) -> Build:
+    done = _build(site)
+    if done.failure:
+        pytest.fail(done.failure, pytrace=False)
+    return Build(site, done.log)
+
+
+@dataclass
+class _Done:
+    log: str
+    failure: str | None  # why the build failed, or None
+
+
+def _build(site: Path) -> _Done:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     try:
         done = subprocess.run(
@@ -43,36 +60,118 @@ def build_site(site: Path) -> Build:
             cwd=ROOT, env=env, capture_output=True, text=True, timeout=BUILD_TIMEOUT_S,
         )
     except subprocess.TimeoutExpired:
-        pytest.fail(f"mkdocs build --strict took more than {BUILD_TIMEOUT_S} s", pytrace=False)
+        return _Done("", f"mkdocs build --strict took more than {BUILD_TIMEOUT_S} s")
     log = done.stdout + done.stderr
-    if done.returncode != 0:
-        pytest.fail(f"mkdocs build --strict failed:\n{log[-6000:]}", pytrace=False)
-    return Build(site, log)
+    return _Done(log, None if done.returncode == 0 else f"mkdocs build --strict failed:\n{log[-6000:]}")
+
+
+# --- one built site per test run, shared by the pytest-xdist workers --------------------------
+
+
+def _shared(tmp_path_factory) -> Path:
+    """The run's folder, above each pytest-xdist worker's own."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def _site_for_the_run(shared: Path) -> Build:
+    """Build the site unless this run has (under the lock the workers share); a failed build is
+    recorded so that every test that needs the site fails with its message."""
+    from filelock import FileLock
+
+    site, log, failed = shared / "built-site", shared / "built-site.log", shared / "built-site.failed"
+    with FileLock(shared / "built-site.lock"):
+        if failed.is_file():
+            pytest.fail(failed.read_text(encoding="utf-8"), pytrace=False)
+        if not log.is_file():
+            done = _build(site)
+            if done.failure:
+                failed.write_text(done.failure, encoding="utf-8")
+                pytest.fail(done.failure, pytrace=False)
+            log.write_text(done.log, encoding="utf-8")
+        return Build(site, log.read_text(encoding="utf-8"))
 
 
 def pytest_collection_modifyitems(items):
-    # whichever test needs the built site first waits for the build: give it the build's limit
     for item in items:
+        # whichever test needs the built site first waits for the build: give it the build's limit
         if "built_site" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.timeout(BUILD_TIMEOUT_S + 60))
+        if item.get_closest_marker("recorded"):
+            _replay_if_recorded(item)
+
+
+def pytest_collection_finish(session):
+    """When the run needs the built site, start building it now, beside the first tests, rather
+    than when the first test that needs it waits for it (one worker does; the other takes it)."""
+    if os.environ.get("PYTEST_XDIST_WORKER", "gw0") != "gw0":
+        return
+    if not any("built_site" in getattr(item, "fixturenames", ()) for item in session.items):
+        return
+    shared = _shared(session.config._tmp_path_factory)  # what the tmp_path_factory fixture returns
+
+    def build():
+        try:
+            _site_for_the_run(shared)
+        except pytest.fail.Exception:
+            pass  # recorded: the tests that need the site report it
+
+    threading.Thread(target=build, name="built-site", daemon=True).start()
 
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Build:
-    """The whole site, built once per test run with `mkdocs build --strict`, and shared by the
-    pytest-xdist workers: the first to ask builds it, the others wait for it and read it."""
-    from filelock import FileLock
+    """The whole site, built once per test run with `mkdocs build --strict` (started when the
+    collection ends) and shared by the pytest-xdist workers."""
+    return _site_for_the_run(_shared(tmp_path_factory))
 
-    shared = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        shared = shared.parent  # the run's folder, above each worker's own
-    site, log = shared / "built-site", shared / "built-site.log"
-    with FileLock(shared / "built-site.lock"):
-        if log.is_file():  # built (and passed) in this run already
-            return Build(site, log.read_text(encoding="utf-8"))
-        build = build_site(site)
-        log.write_text(build.log, encoding="utf-8")
-        return build
+
+# --- `recorded` tests: replayed when nothing of the project changed since they passed -------------
+
+_REPLAYED: dict = {"tests": 0, "notes": set()}
+_RUN = pytest.StashKey[list]()  # the phases of a recorded test that ran, and when it started
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "recorded: the test runs the project's tools; once it passed, it is replayed "
+                                       "until anything of the project changes (docbuild.records)")
+
+
+def _replay_if_recorded(item) -> None:
+    record, note = records.recorded_replayable(item.nodeid)
+    if note:
+        item.user_properties.append(("note", note))
+    if record is None:
+        item.stash[_RUN] = [time.perf_counter()]
+        return
+    item.user_properties.append(("replayed", record["recorded"]))
+    item.setup = item.runtest = lambda: None  # no fixtures, no call: it passed on exactly this project
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    phases = item.stash.get(_RUN, None)
+    if phases is not None and report.passed:
+        phases.append(report.when)
+        if phases[1:] == ["setup", "call", "teardown"]:
+            records.write_recorded(item.nodeid, time.perf_counter() - phases[0])
+    return report
+
+
+def pytest_runtest_logreport(report):
+    if report.when == "call":
+        _REPLAYED["tests"] += any(name == "replayed" for name, _ in report.user_properties)
+    _REPLAYED["notes"].update(value for name, value in report.user_properties if name == "note")
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _REPLAYED["tests"]:
+        terminalreporter.write_line(
+            f"{_REPLAYED['tests']} tests marked `recorded` were replayed, not run: they passed on exactly this project "
+            "and environment before (docbuild.records; COURSE_TEST_RECORDS=off runs them)")
+    for note in sorted(_REPLAYED["notes"]):
+        terminalreporter.write_line(f"records: {note}")
 
 
 def _not_sources(folder: str, names: list[str]) -> set[str]:

@@ -32,6 +32,8 @@ import pytest
 
 from docbuild import chapters, downloads
 
+pytestmark = pytest.mark.recorded  # runs the project's tools: replayed while nothing changed (tests/conftest.py)
+
 
 LOCAL_HOST = "127.0.0.1"
 TIMEOUT_MS = 15_000

@@ -9,6 +9,8 @@ import re
 
 import pytest
 
+pytestmark = pytest.mark.recorded  # runs the project's tools: replayed while nothing changed (tests/conftest.py)
+
 PAGE = "docs/en/03-gradient-descent.md"
 ZH_PAGE = "docs/zh/03-gradient-descent.md"
 

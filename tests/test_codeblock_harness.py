@@ -15,6 +15,8 @@ PAGE = '''# Page
 ```python
 import math
 
+pytestmark = pytest.mark.recorded  # runs the project's tools: replayed while nothing changed (tests/conftest.py)
+
 print(math.sqrt(4))
 ```
 
@@ -171,13 +173,13 @@ def test_an_unchanged_page_that_passed_is_replayed_and_any_edit_runs_it_again(ru
     replayed = run(RECORDED)
     replayed.assert_outcomes(passed=1)
     assert not ran.exists(), "the unchanged page was run again"
-    replayed.stdout.fnmatch_lines(["  1 of the passed blocks (1 pages) were replayed, not run*COURSE_PAGE_RECORDS=off*"])
+    replayed.stdout.fnmatch_lines(["  1 of the passed blocks (1 pages) were replayed, not run*COURSE_TEST_RECORDS=off*"])
     run(RECORDED.replace("\n4\n", "\n5\n")).assert_outcomes(failed=1)  # an edited page runs (and fails)
     assert ran.is_file()
     ran.unlink()
-    monkeypatch.setenv("COURSE_PAGE_RECORDS", "off")
+    monkeypatch.setenv("COURSE_TEST_RECORDS", "off")
     run(RECORDED).assert_outcomes(passed=1)
-    assert ran.is_file(), "COURSE_PAGE_RECORDS=off replayed the page"
+    assert ran.is_file(), "COURSE_TEST_RECORDS=off replayed the page"
 
 
 def test_a_page_with_a_failed_block_leaves_no_record(run, pytester):
@@ -187,12 +189,12 @@ def test_a_page_with_a_failed_block_leaves_no_record(run, pytester):
 
 def test_a_damaged_record_is_named_discarded_and_the_page_runs(run, pytester):
     run(RECORDED).assert_outcomes(passed=1)
-    (record,) = (pytester.path / ".cache" / "pages").iterdir()
+    (record,) = (pytester.path / ".cache" / "records" / "pages").iterdir()
     record.write_text('{"key": "abc", "pas', encoding="utf-8")
     (pytester.path / "ran.txt").unlink()
     result = run(RECORDED)
     result.assert_outcomes(passed=1)
     assert (pytester.path / "ran.txt").is_file()
-    result.stdout.fnmatch_lines(["  page records: discarded the damaged record .cache/pages/docs__en__page.md.json: "
+    result.stdout.fnmatch_lines(["  records: discarded the damaged record .cache/records/pages/docs__en__page.md.json: "
                                  "the page ran instead"])
     assert json.loads(record.read_text(encoding="utf-8"))["passed"] == [3], "the clean run was recorded again"

@@ -92,6 +92,7 @@ def test_outputs_are_copied_to_every_language_in_cell_order():
         assert (en["source"] == downloads.TEXT["en"]["your_code"].rstrip()) == (zh["source"] == downloads.TEXT["zh"]["your_code"].rstrip())
 
 
+@pytest.mark.recorded  # executes notebooks: replayed while nothing changed (tests/conftest.py)
 def test_a_failing_cell_names_the_chapter_page(tmp_path, monkeypatch):
     chapter = chapters.by_slug("01-overview")
     broken = [downloads.Cell("markdown", "# 01\n"), downloads.Cell("code", "raise ValueError('boom')\n")]
@@ -115,6 +116,7 @@ def test_the_wheel_holds_snippets_and_requires_what_pyproject_requires():
     assert wheel.filename() == f"{project['name'].replace('-', '_')}-{project['version']}-py3-none-any.whl"
 
 
+@pytest.mark.recorded  # executes notebooks: replayed while nothing changed (tests/conftest.py)
 def test_build_writes_every_download_and_caches_the_executed_notebooks(tmp_path, monkeypatch):
     monkeypatch.setattr(downloads.cache, "CACHE_DIR", tmp_path / "cache")
     monkeypatch.setattr(chapters, "written", lambda: (chapters.by_slug("01-overview"),))
@@ -137,6 +139,7 @@ def test_build_writes_every_download_and_caches_the_executed_notebooks(tmp_path,
     assert downloads.build_downloads(docs, SITE, log=lambda _: None) == {"ch01_overview_en.ipynb": "built"}
 
 
+@pytest.mark.recorded  # executes notebooks: replayed while nothing changed (tests/conftest.py)
 def test_notebooks_run_on_one_thread_as_the_tests_do(tmp_path, monkeypatch):
     """Sums over threads differ in the last digit: the notebook must print the page's outputs."""
     monkeypatch.setenv("OMP_NUM_THREADS", "2")

@@ -14,6 +14,8 @@ FIGURE_MODULE = '''
 from docbuild.figures import Figure
 from toyproj import data
 
+pytestmark = pytest.mark.recorded  # runs the project's tools: replayed while nothing changed (tests/conftest.py)
+
 
 def _compute(device):
     with open(data.COUNTER, "a") as handle:   # counts real trainings

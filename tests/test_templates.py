@@ -3,7 +3,11 @@ a program, builds its figure and passes its tests, before anything is changed in
 
 from __future__ import annotations
 
+import pytest
+
 from conftest import load_script
+
+pytestmark = pytest.mark.recorded  # runs the project's tools: replayed while nothing changed (tests/conftest.py)
 
 
 def test_new_chapter_refuses_bad_names_and_existing_files(capsys):

@@ -30,7 +30,7 @@ import pytest
 from pytest_codeblocks.main import extract_from_buffer
 from pytest_codeblocks.plugin import MarkdownFile, TestBlock
 
-from docbuild import page_records, pages, patches, program, settings
+from docbuild import pages, patches, program, records, settings
 from docbuild.pages import SOURCE_LANGUAGE, display
 
 # --- one namespace per page -------------------------------------------------------------------
@@ -104,8 +104,8 @@ class PageFile(MarkdownFile):
                 item.add_marker(eval(mark, {"sys": sys, "pytest": pytest}))  # noqa: S307 - as pytest-codeblocks does
             self.blocks.append(item)
         self.lines = [b.page_line for b in self.blocks if not b.get_closest_marker("skip")]
-        # unchanged since a session in which every block passed: replay that (docbuild.page_records)
-        self.record, self.note = page_records.replayable(Path(self.path), self.expanded.text, self.lines)
+        # unchanged since a session in which every block passed: replay that (docbuild.records)
+        self.record, self.note = records.page_replayable(Path(self.path), self.expanded.text, self.lines)
         return self.blocks
 
     def passed(self, block: "PageBlock") -> None:
@@ -113,7 +113,7 @@ class PageFile(MarkdownFile):
         run = self.run
         run.passed.add(block.page_line)
         if run.failed is None and run.passed == set(self.lines):
-            page_records.write(Path(self.path), self.expanded.text, self.lines, time.perf_counter() - run.started)
+            records.write_page(Path(self.path), self.expanded.text, self.lines, time.perf_counter() - run.started)
 
 
 class PageBlock(TestBlock):
@@ -365,9 +365,9 @@ def pytest_terminal_summary(terminalreporter, config):
         replayed_pages = len({where[0] for where, (_, how) in outcomes.items() if how == "replayed"})
         write(f"  {counts['replayed']} of the passed blocks ({replayed_pages} pages) were replayed, not run: their "
               "pages and everything they run with are unchanged since a session in which they all passed "
-              "(docbuild.page_records; COURSE_PAGE_RECORDS=off runs them)")
+              "(docbuild.records; COURSE_TEST_RECORDS=off runs them)")
     for note in sorted(_STATE["notes"]):
-        write(f"  page records: {note}")
+        write(f"  records: {note}")
     cascade = 0
     for (page, line), (state, reason) in sorted(outcomes.items()):
         if state == "skipped" and reason.startswith("not run: the block at"):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 DEVICES = ("auto", "cpu", "cuda")
-PAGE_RECORDS = ("use", "off")
+TEST_RECORDS = ("use", "off")
 
 
 class SettingsError(ValueError):
@@ -27,7 +27,7 @@ class Settings:
     cache_dir: Path  # figures, notebooks and the no-change state
     codeblock_timeout_s: float  # per code block in the test harness
     figure_timeout_s: float  # per figure module at build time
-    page_records: bool  # replay the record of an unchanged page's clean run (docbuild.page_records)
+    test_records: bool  # replay the records of unchanged pages' and tests' clean runs (docbuild.records)
 
 
 def _positive(name: str, default: str, kind: type):
@@ -46,9 +46,9 @@ def load() -> Settings:
     device = os.environ.get("COURSE_DEVICE", "cpu")
     if device not in DEVICES:
         raise SettingsError(f"COURSE_DEVICE={device!r} is not valid: use one of {', '.join(DEVICES)} (default cpu)")
-    records = os.environ.get("COURSE_PAGE_RECORDS", "use")
-    if records not in PAGE_RECORDS:
-        raise SettingsError(f"COURSE_PAGE_RECORDS={records!r} is not valid: use one of {', '.join(PAGE_RECORDS)} (default use)")
+    records = os.environ.get("COURSE_TEST_RECORDS", "use")
+    if records not in TEST_RECORDS:
+        raise SettingsError(f"COURSE_TEST_RECORDS={records!r} is not valid: use one of {', '.join(TEST_RECORDS)} (default use)")
     cache_dir = os.environ.get("COURSE_CACHE_DIR", str(ROOT / ".cache"))
     if not cache_dir.strip():
         raise SettingsError("COURSE_CACHE_DIR is empty: unset it (default .cache/) or give a directory")
@@ -58,5 +58,5 @@ def load() -> Settings:
         cache_dir=Path(cache_dir),
         codeblock_timeout_s=_positive("COURSE_CODEBLOCK_TIMEOUT_S", "60", float),
         figure_timeout_s=_positive("COURSE_FIGURE_TIMEOUT_S", "600", float),
-        page_records=records == "use",
+        test_records=records == "use",
     )
