@@ -10,12 +10,12 @@ import pytest
 from docbuild import harness
 from docbuild.settings import ROOT
 
+pytestmark = pytest.mark.recorded  # runs the project's tools: replayed while nothing changed (tests/conftest.py)
+
 PAGE = '''# Page
 
 ```python
 import math
-
-pytestmark = pytest.mark.recorded  # runs the project's tools: replayed while nothing changed (tests/conftest.py)
 
 print(math.sqrt(4))
 ```

@@ -10,11 +10,11 @@ import pytest
 from conftest import load_script
 from docbuild import cache, figures
 
+pytestmark = pytest.mark.recorded  # runs the project's tools: replayed while nothing changed (tests/conftest.py)
+
 FIGURE_MODULE = '''
 from docbuild.figures import Figure
 from toyproj import data
-
-pytestmark = pytest.mark.recorded  # runs the project's tools: replayed while nothing changed (tests/conftest.py)
 
 
 def _compute(device):

@@ -22,13 +22,13 @@ import pytest
 
 from docbuild import chapters, downloads, pages, settings, wheel
 
+pytestmark = pytest.mark.recorded  # runs the project's tools: replayed while nothing changed (tests/conftest.py)
+
 CHAPTER = chapters.by_slug("03-gradient-descent")
 
 # Runs inside the reader's environment: every code cell in one namespace, stdout per cell.
 _RUN_CELLS = """
 import contextlib, io, json, sys
-
-pytestmark = pytest.mark.recorded  # runs the project's tools: replayed while nothing changed (tests/conftest.py)
 cells = json.load(open(sys.argv[1], encoding="utf-8"))
 namespace = {"__name__": "__main__"}
 printed = []
