@@ -1,11 +1,14 @@
 """Measure what a contributor waits for: a cold build, a no-change rebuild, the test suite.
 
     .venv/bin/python scripts/bench.py              # builds only
-    .venv/bin/python scripts/bench.py --tests      # ... and the whole test suite (as test.sh runs it)
+    .venv/bin/python scripts/bench.py --tests      # ... and the whole test suite (as test.sh runs it), twice
     .venv/bin/python scripts/bench.py --chapters   # ... and each chapter: its figures cold, its tests warm
 
 A cold build starts from an empty cache (a fresh COURSE_CACHE_DIR), so every figure trains and
 every notebook executes; the warm rebuild reuses that cache, as `mkdocs serve` does after an edit.
+The suite runs first with COURSE_TEST_RECORDS=off (every page, every test runs; the figure and
+notebook caches are warm), then once more as a contributor's rerun does, replaying the records
+of what passed (docbuild.records).
 Paste the table into README.md when the numbers change.
 """
 
@@ -48,7 +51,6 @@ def main() -> None:
                      timed(build, env)))
         rows.append(("no-change rebuild (warm cache)", timed(build, env)))
     if args.chapters:
-        sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
         from docbuild import chapters
 
         for chapter in chapters.written():
@@ -62,8 +64,11 @@ def main() -> None:
                     [PYTHON, "-m", "pytest", "-q", "--no-cov", f"docs/en/{chapter.page}", f"tests/test_{chapter.module}.py"],
                     base)))
     if args.tests:
-        rows.append(("whole test suite (`bash scripts/test.sh`: 2 workers, warm cache)",
-                     timed([PYTHON, "-m", "pytest", "-q", "-n", "2", "--dist", "loadgroup"], base)))
+        suite = [PYTHON, "-m", "pytest", "-q", "-n", "2", "--dist", "loadfile"]
+        rows.append(("whole test suite, warm caches, everything run (`COURSE_TEST_RECORDS=off bash scripts/test.sh`)",
+                     timed(suite, {**base, "COURSE_TEST_RECORDS": "off"})))
+        rows.append(("whole test suite, warm caches, nothing changed since (`bash scripts/test.sh`: records replayed)",
+                     timed(suite, base)))
     print(f"{os.cpu_count()} CPUs, Python {platform.python_version()}\n")
     print("| what | seconds |\n| --- | ---: |")
     for what, seconds in rows:

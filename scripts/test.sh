@@ -9,7 +9,7 @@ bash scripts/setup.sh --browser
 export NO_MKDOCS_2_WARNING=1
 if [ $# -eq 0 ]; then
   # The whole suite on two worker processes (the machines have two cores); a page's blocks stay
-  # on one worker, in order, and the workers share one built site.
-  set -- -n 2 --dist loadgroup
+  # on one worker, in order (loadfile), and the workers share one built site.
+  set -- -n 2 --dist loadfile
 fi
 exec .venv/bin/python -m pytest "$@"

@@ -198,3 +198,12 @@ def test_a_damaged_record_is_named_discarded_and_the_page_runs(run, pytester):
     result.stdout.fnmatch_lines(["  records: discarded the damaged record .cache/records/pages/docs__en__page.md.json: "
                                  "the page ran instead"])
     assert json.loads(record.read_text(encoding="utf-8"))["passed"] == [3], "the clean run was recorded again"
+
+
+def test_a_page_split_across_workers_is_an_error_and_loadfile_keeps_it_whole(run):
+    page = "# Split\n\n" + "".join(f"```python\nx{n} = {n}\n```\n\n" for n in range(8))
+    split = run(page, "-n", "2", "--dist", "load")
+    assert split.ret != 0
+    split.stdout.fnmatch_lines(["*the blocks before this one ran in another process: a page runs in one process, "
+                                "in order (pytest-xdist: --dist loadfile)*"])
+    run(page, "-n", "2", "--dist", "loadfile").assert_outcomes(passed=8)

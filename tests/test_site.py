@@ -14,7 +14,7 @@ from conftest import build_site
 from docbuild import cache, chapters, checks, downloads, pages, program, wheel
 from docbuild.pages import LANGUAGES
 
-# One worker builds the site and runs every test that reads it (pytest-xdist --dist loadgroup).
+# The workers share one site, built once per run (conftest.py: built_site).
 
 CHAPTERS = [c.slug for c in chapters.written()]
 

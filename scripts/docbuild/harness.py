@@ -142,13 +142,17 @@ class PageBlock(TestBlock):
         if run.failed:
             pytest.skip(f"not run: the block at {run.failed} failed first, and this one follows it")
         # A block may depend on every block before it; a subset run (`-k`) runs those first.
-        for earlier in [b for b in self.page.blocks if b.page_line < self.page_line]:
-            if earlier.page_line not in run.done and not earlier.get_closest_marker("skip"):
-                try:
-                    run.execute(earlier, check_output=False)
-                except Exception as err:
-                    run.failed = f"{display(self.path)}:{earlier.page_line}"
-                    raise BlockError(earlier.describe(err)) from None
+        missing = [b for b in self.page.blocks if b.page_line < self.page_line
+                   and b.page_line not in run.done and not b.get_closest_marker("skip")]
+        if missing and not _narrowed(self.config) and not any("::" in a for a in self.config.args):
+            raise BlockError(f"{display(self.path)}:{self.page_line}: the blocks before this one ran in another "
+                             "process: a page runs in one process, in order (pytest-xdist: --dist loadfile)")
+        for earlier in missing:
+            try:
+                run.execute(earlier, check_output=False)
+            except Exception as err:
+                run.failed = f"{display(self.path)}:{earlier.page_line}"
+                raise BlockError(earlier.describe(err)) from None
 
     def runtest(self):
         run = self.page.run
@@ -213,8 +217,6 @@ class BlockError(Exception):
 
 
 def pytest_configure(config):
-    # known without pytest-xdist too (`-p no:xdist`), where it is simply ignored
-    config.addinivalue_line("markers", "xdist_group(name): run these tests on one xdist worker")
     try:
         config.course_settings = settings.load()
     except settings.SettingsError as err:
@@ -268,8 +270,6 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if isinstance(item, PageBlock):
             item.add_marker(pytest.mark.timeout(timeout))
-            # with pytest-xdist (--dist loadgroup) a page's blocks stay together, in order
-            item.add_marker(pytest.mark.xdist_group(f"page:{item.nodeid.split('::')[0]}"))
 
 
 # --- accounting, from the test reports (with pytest-xdist they reach the controller) ----------
