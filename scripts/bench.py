@@ -62,7 +62,7 @@ def main() -> None:
             if chapter.module is not None:
                 rows.append((f"chapter {chapter.number:02d}: its page and unit tests, warm", timed(
                     [PYTHON, "-m", "pytest", "-q", "--no-cov", f"docs/en/{chapter.page}", f"tests/test_{chapter.module}.py"],
-                    base)))
+                    {**base, "COURSE_TEST_RECORDS": "off"})))
     if args.tests:
         suite = [PYTHON, "-m", "pytest", "-q", "-n", "2", "--dist", "loadfile"]
         rows.append(("whole test suite, warm caches, everything run (`COURSE_TEST_RECORDS=off bash scripts/test.sh`)",

@@ -55,6 +55,7 @@ def run(pytester, monkeypatch):
     pytester.makeconftest((ROOT / "conftest.py").read_text(encoding="utf-8"))
     monkeypatch.chdir(pytester.path)
     monkeypatch.setenv("COURSE_CACHE_DIR", str(pytester.path / ".cache"))  # its own page records
+    monkeypatch.setenv("COURSE_TEST_RECORDS", "use")  # whatever the outer run was told
 
     def run_page(text: str, *args: str, timeout_s: str = "60"):
         monkeypatch.setenv("COURSE_CODEBLOCK_TIMEOUT_S", timeout_s)

@@ -98,6 +98,7 @@ def test_tool():
 
 def test_a_recorded_test_that_passed_is_replayed_and_off_runs_it(pytester, monkeypatch):
     monkeypatch.setenv("COURSE_CACHE_DIR", str(pytester.path / ".cache"))
+    monkeypatch.setenv("COURSE_TEST_RECORDS", "use")  # whatever the outer run was told
     pytester.makeconftest((ROOT / "tests" / "conftest.py").read_text(encoding="utf-8"))
     pytester.makepyfile(test_tool=RECORDED_TEST)
     ran = pytester.path / "ran"
