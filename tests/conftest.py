@@ -144,7 +144,7 @@ def _replay_if_recorded(item) -> None:
     if record is None:
         item.stash[_RUN] = [time.perf_counter()]
         return
-    item.user_properties.append(("replayed", record["recorded"]))
+    item.user_properties.append(("recorded-test-replayed", record["recorded"]))
     item.setup = item.runtest = lambda: None  # no fixtures, no call: it passed on exactly this project
 
 
@@ -161,7 +161,7 @@ def pytest_runtest_makereport(item, call):
 
 def pytest_runtest_logreport(report):
     if report.when == "call":
-        _REPLAYED["tests"] += any(name == "replayed" for name, _ in report.user_properties)
+        _REPLAYED["tests"] += any(name == "recorded-test-replayed" for name, _ in report.user_properties)
     _REPLAYED["notes"].update(value for name, value in report.user_properties if name == "note")
 
 
