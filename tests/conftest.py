@@ -7,7 +7,6 @@ import shutil
 import subprocess
 import sys
 import threading
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -129,7 +128,7 @@ def built_site(tmp_path_factory) -> Build:
 # --- `recorded` tests: replayed when nothing of the project changed since they passed -------------
 
 _REPLAYED: dict = {"tests": 0, "notes": set()}
-_RUN = pytest.StashKey[list]()  # the phases of a recorded test that ran, and when it started
+_RUN = pytest.StashKey[list]()  # the passed phases of a recorded test that runs: (phase, seconds)
 
 
 def pytest_configure(config):
@@ -140,9 +139,9 @@ def pytest_configure(config):
 def _replay_if_recorded(item) -> None:
     record, note = records.recorded_replayable(item.nodeid)
     if note:
-        item.user_properties.append(("note", note))
+        item.user_properties.append(("recorded-test-note", note))
     if record is None:
-        item.stash[_RUN] = [time.perf_counter()]
+        item.stash[_RUN] = []
         return
     item.user_properties.append(("recorded-test-replayed", record["recorded"]))
     item.setup = item.runtest = lambda: None  # no fixtures, no call: it passed on exactly this project
@@ -153,16 +152,16 @@ def pytest_runtest_makereport(item, call):
     report = yield
     phases = item.stash.get(_RUN, None)
     if phases is not None and report.passed:
-        phases.append(report.when)
-        if phases[1:] == ["setup", "call", "teardown"]:
-            records.write_recorded(item.nodeid, time.perf_counter() - phases[0])
+        phases.append((report.when, report.duration))
+        if [when for when, _ in phases] == ["setup", "call", "teardown"]:
+            records.write_recorded(item.nodeid, sum(seconds for _, seconds in phases))
     return report
 
 
 def pytest_runtest_logreport(report):
     if report.when == "call":
         _REPLAYED["tests"] += any(name == "recorded-test-replayed" for name, _ in report.user_properties)
-    _REPLAYED["notes"].update(value for name, value in report.user_properties if name == "note")
+    _REPLAYED["notes"].update(value for name, value in report.user_properties if name == "recorded-test-note")
 
 
 def pytest_terminal_summary(terminalreporter):

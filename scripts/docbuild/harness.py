@@ -47,7 +47,6 @@ class PageRun:
     passed: set[int] = field(default_factory=set)  # blocks that ran with their output checked
     started: float | None = None  # when the first block ran
 
-
     def execute(self, block: "PageBlock", check_output: bool) -> None:
         """Run one block in the page namespace (through pytest-codeblocks when checking output)."""
         self.blocks[block.filename] = block
@@ -144,7 +143,7 @@ class PageBlock(TestBlock):
         # A block may depend on every block before it; a subset run (`-k`) runs those first.
         missing = [b for b in self.page.blocks if b.page_line < self.page_line
                    and b.page_line not in run.done and not b.get_closest_marker("skip")]
-        if missing and not _narrowed(self.config) and not any("::" in a for a in self.config.args):
+        if missing and not _selects_blocks(self.config):
             raise BlockError(f"{display(self.path)}:{self.page_line}: the blocks before this one ran in another "
                              "process: a page runs in one process, in order (pytest-xdist: --dist loadfile)")
         for earlier in missing:
@@ -231,6 +230,11 @@ def _narrowed(config) -> bool:
     return bool(o.keyword or o.markexpr or getattr(o, "deselect", None) or getattr(o, "lf", False) or o.maxfail)
 
 
+def _selects_blocks(config) -> bool:
+    """The run picks some tests or blocks (`-k`, `--deselect`, `page.md::line 3`...), not whole files."""
+    return _narrowed(config) or any("::" in a for a in config.args)
+
+
 def _args(config) -> list[Path]:
     if config.args:
         return [Path(a.split("::")[0]).resolve() for a in config.args]
@@ -245,7 +249,7 @@ def is_full_run(config) -> bool:
 
 def expected_pages(config) -> list[Path] | None:
     """The source pages whose every block this run must execute (None: the run is narrowed)."""
-    if _narrowed(config) or any("::" in a for a in config.args):
+    if _selects_blocks(config):
         return None
     root = (Path(config.rootpath) / "docs" / SOURCE_LANGUAGE).resolve()
     found = []

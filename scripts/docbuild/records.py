@@ -44,10 +44,11 @@ _FILES = ("conftest.py", "pyproject.toml")
 KEPT_CACHES = ("figures", "downloads", "runs")
 
 
-def _files_digest(root: Path, files: list[Path]) -> str:
+def _files_digest(files: list[Path]) -> str:
+    """The names and bytes of `files`, in order."""
     digest = hashlib.sha256()
     for path in files:
-        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+        digest.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
@@ -61,7 +62,7 @@ def environment_digest(root: Path) -> str:
     current = settings.load()
     browser = shutil.which("chromium")
     facts = {
-        "code": _files_digest(root, files),
+        "code": _files_digest(files),
         "python": platform.python_version(), "implementation": platform.python_implementation(),
         "machine": platform.machine(), "numerics": sorted(numerics.ENVIRONMENT.items()),
         "distributions": distributions,
@@ -83,10 +84,7 @@ def project_digest(root: Path) -> str | None:
     files = sorted(root / name for name in set(listed.decode().split("\0")) if name and (root / name).is_file())
     for part in KEPT_CACHES:
         files += sorted(p for p in (settings.load().cache_dir / part).rglob("*") if p.is_file())
-    digest = hashlib.sha256()
-    for path in files:
-        digest.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
+    return _files_digest(files)
 
 
 _environment = functools.lru_cache(maxsize=1)(lambda: environment_digest(cache.ROOT))  # once per process
