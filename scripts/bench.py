@@ -27,13 +27,22 @@ ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 
 
-def timed(cmd: list[str], env: dict) -> float:
+def timed(cmd: list[str], env: dict, rows: list) -> float:
+    """Seconds the command took; on failure, print the rows measured so far, then its output."""
     started = time.perf_counter()
     done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
     elapsed = time.perf_counter() - started
     if done.returncode != 0:
-        sys.exit(f"{' '.join(cmd)} failed:\n{(done.stdout + done.stderr)[-3000:]}")
+        print_table(rows)
+        sys.exit(f"{' '.join(cmd)} failed after {elapsed:.1f} s:\n{(done.stdout + done.stderr)[-3000:]}")
     return elapsed
+
+
+def print_table(rows: list) -> None:
+    print(f"{os.cpu_count()} CPUs, Python {platform.python_version()}\n")
+    print("| what | seconds |\n| --- | ---: |")
+    for what, seconds in rows:
+        print(f"| {what} | {seconds:.1f} |")
 
 
 def main() -> None:
@@ -48,8 +57,8 @@ def main() -> None:
         env = {**base, "COURSE_CACHE_DIR": str(Path(tmp) / "cache")}
         build = [PYTHON, "-m", "mkdocs", "build", "--strict", "-d", str(Path(tmp) / "site")]
         rows.append(("cold `mkdocs build --strict` (empty cache: trains every figure, executes every notebook)",
-                     timed(build, env)))
-        rows.append(("no-change rebuild (warm cache)", timed(build, env)))
+                     timed(build, env, rows)))
+        rows.append(("no-change rebuild (warm cache)", timed(build, env, rows)))
     if args.chapters:
         from docbuild import chapters
 
@@ -58,21 +67,18 @@ def main() -> None:
                 with tempfile.TemporaryDirectory() as tmp:  # no cached figure, no cached training run
                     env = {**base, "COURSE_CACHE_DIR": tmp}
                     rows.append((f"chapter {chapter.number:02d}: its figures, cold", timed(
-                        [PYTHON, "scripts/build_figures.py", "--only", chapter.figure_module.stem, "--no-downloads"], env)))
+                        [PYTHON, "scripts/build_figures.py", "--only", chapter.figure_module.stem, "--no-downloads"], env, rows)))
             if chapter.module is not None:
                 rows.append((f"chapter {chapter.number:02d}: its page and unit tests, warm", timed(
                     [PYTHON, "-m", "pytest", "-q", "--no-cov", f"docs/en/{chapter.page}", f"tests/test_{chapter.module}.py"],
-                    {**base, "COURSE_TEST_RECORDS": "off"})))
+                    {**base, "COURSE_TEST_RECORDS": "off"}, rows)))
     if args.tests:
         suite = [PYTHON, "-m", "pytest", "-q", "-n", "2", "--dist", "loadfile"]
         rows.append(("whole test suite, warm caches, everything run (`COURSE_TEST_RECORDS=off bash scripts/test.sh`)",
-                     timed(suite, {**base, "COURSE_TEST_RECORDS": "off"})))
+                     timed(suite, {**base, "COURSE_TEST_RECORDS": "off"}, rows)))
         rows.append(("whole test suite, warm caches, nothing changed since (`bash scripts/test.sh`: records replayed)",
-                     timed(suite, base)))
-    print(f"{os.cpu_count()} CPUs, Python {platform.python_version()}\n")
-    print("| what | seconds |\n| --- | ---: |")
-    for what, seconds in rows:
-        print(f"| {what} | {seconds:.1f} |")
+                     timed(suite, base, rows)))
+    print_table(rows)
 
 
 if __name__ == "__main__":
