@@ -162,6 +162,17 @@ def test_an_indented_output_keeps_its_blank_lines(run):
     run(wrong).assert_outcomes(failed=1)
 
 
+
+def test_an_approximate_output_allows_the_last_digits_and_no_more(run):
+    page = ('# Page\n\n??? success "Solution"\n\n    ```python\n    import math\n\n    print(f"{math.pi:.4f}")\n    ```\n\n'
+            '    <!--output-approximate reason="the last digits depend on the processor"-->\n'
+            '    <!--pytest-codeblocks:expected-output-->\n\n    ```text\n    3.1414\n    ```\n')
+    run(page).assert_outcomes(passed=1)  # 3.1416 printed: 2 in the last digit
+    result = run(page.replace("3.1414", "3.1814"))
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*docs/en/page.md:5: the block prints something other than the output shown below it "
+                                 "(its numbers may differ by 1% or 2 in the last digit; these differ more)*"])
+
 RECORDED = ("# R\n\n```python\nfrom pathlib import Path\n\nPath('ran.txt').write_text('yes')\nprint(2 + 2)\n```\n\n"
             "<!--pytest-codeblocks:expected-output-->\n\n```text\n4\n```\n")
 

@@ -193,7 +193,8 @@ def test_least_squares_is_a_lower_bound():
 
 def test_fit_sine_polynomial():
     coefficients, losses = lr.fit_sine_polynomial()
-    assert [f"{c:.4f}" for c in coefficients] == ["-0.0005", "0.8571", "-0.0005", "-0.0930"]
+    # RMSprop never settles: the last digits depend on the processor (the page's output is approximate)
+    assert coefficients == pytest.approx([-0.0005, 0.8571, -0.0005, -0.0930], abs=5e-4)
     assert len(losses) == 2000 and losses[-1] < losses[0] / 100
     few, _ = lr.fit_sine_polynomial(steps=5)
     assert len(few) == 4

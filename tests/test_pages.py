@@ -93,3 +93,18 @@ def test_link_checker_finds_missing_pages_and_anchors(tmp_path):
     assert "a.md:6: link to #nowhere, but this page has no such heading" in problems
     assert "a.md:6: link to c.md, which does not exist" in problems
     assert problems.count("a.md:6") == 3
+
+
+def test_an_approximate_output_needs_a_reason_and_the_expected_output_marker(tmp_path):
+    page = tmp_path / "a.md"
+    block = "```python\nprint(0.5)\n```\n\n"
+    page.write_text("# A\n\n" + block + '<!--output-approximate reason="training amplifies rounding"-->\n'
+                    "<!--pytest-codeblocks:expected-output-->\n\n```text\n0.5\n```\n\n"
+                    + block + '<!--output-approximate reason="short"-->\n<!--pytest-codeblocks:expected-output-->\n\n'
+                    "```text\n0.5\n```\n\n" + block + '<!--output-approximate reason="training amplifies rounding"-->\n\n'
+                    "```text\n0.5\n```\n")
+    problems = checks.fence_problems(pages.read(page))
+    assert len(problems) == 3, problems
+    assert any(p.startswith(f"{display(page)}:18: `output-approximate") and "needs a reason" in p for p in problems)
+    assert any(p.startswith(f"{display(page)}:29: `output-approximate` loosens") for p in problems)
+    assert any(p.startswith(f"{display(page)}:31: this output") and "is not checked" in p for p in problems)

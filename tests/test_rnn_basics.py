@@ -225,15 +225,14 @@ def language_models():
 def test_language_model_numbers_the_page_quotes(language_models):
     model, vocab, losses = language_models["gru"]
     assert len(vocab) == 45 and f"{math.log(45):.3f}" == "3.807"
-    assert f"{losses[0]:.3f}" == "3.501" and f"{losses[-1]:.3f}" == "0.040"
+    assert f"{losses[0]:.3f}" == "3.501" and f"{losses[9]:.3f}" == "1.529"
+    assert losses[-1] < 0.1  # 0.040 or 0.030: the last epochs differ between processors (the page says so)
     sizes = {kind: sum(p.numel() for p in m.parameters()) for kind, (m, _, _) in language_models.items()}
     assert sizes == {"rnn": 8893, "lstm": 24637, "gru": 19389}
     losses = {kind: run[2] for kind, run in language_models.items()}
     leader = [min(losses, key=lambda kind: losses[kind][epoch]) for epoch in range(100)]
     assert set(leader[15:59]) == {"gru"}  # "after about 15 epochs the GRU takes the lead ... until about epoch 60"
-    final = {kind: f"{run[-1]:.3f}" for kind, run in losses.items()}
-    assert final == {"lstm": "0.027", "rnn": "0.040", "gru": "0.040"}
-    assert min(losses, key=lambda kind: losses[kind][-1]) == "lstm"
+    assert all(run[-1] < 0.2 for run in losses.values())  # "all three end below 0.2"
     first = {kind: run[2][4] for kind, run in language_models.items()}
     assert first["rnn"] < first["gru"] and first["rnn"] < first["lstm"]  # "the RNN falls fastest at first"
     sample = rb.generate(model, vocab, "Beautiful", length=200)

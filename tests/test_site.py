@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 import pytest
 
 from conftest import build_site
-from docbuild import cache, chapters, checks, downloads, pages, program, wheel
+from docbuild import cache, chapters, checks, downloads, outputs, pages, program, wheel
 from docbuild.pages import LANGUAGES
 
 # The workers share one site, built once per run (conftest.py: built_site).
@@ -108,7 +108,7 @@ def test_notebook_outputs_are_the_verified_outputs_of_the_page(built_site):
         for lang in LANGUAGES:
             page = pages.read(pages.DOCS / lang / chapter.page)
             expanded = pages.read(page.path, program.expand(page.path, lang).text)
-            shown = {before.line: after.body for before, after in expanded.outputs()
+            shown = {before.line: after for before, after in expanded.outputs()
                      if after.marker("pytest-codeblocks:expected-output")}
             blocks = [b for b in expanded.fences if b.is_python and not b.in_solution and not program.skip_reason(b)]
             nb = json.loads((built_site.site / ("" if lang == "zh" else "en") / "downloads"
@@ -118,7 +118,9 @@ def test_notebook_outputs_are_the_verified_outputs_of_the_page(built_site):
             for block, cell in zip(blocks, cells):
                 if block.line in shown:
                     printed = "".join(o.get("text", "") for o in cell["outputs"] if o.get("name") == "stdout")
-                    assert printed == shown[block.line], f"{lang}/{chapter.page}:{block.line}: notebook output differs"
+                    output = shown[block.line]
+                    assert outputs.agree(output.body, printed, approximate=output.marker(outputs.APPROXIMATE) is not None), (
+                        f"{lang}/{chapter.page}:{block.line}: notebook output differs:\n{printed}")
 
 
 def test_api_reference_in_both_languages(built_site):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from docbuild import includes, pages, program, sync
+from docbuild import includes, outputs, pages, program, sync
 from docbuild.pages import DOCS, LANGUAGES, SOURCE_LANGUAGE, Fence, Page, display
 
 PYTHON_LIKE = re.compile(r"^\{?\.?(py|py3|python|python3|pycon|ipython|ipython3)\b", re.I)
@@ -35,7 +35,7 @@ def marker_problems(fence: Fence) -> list[str]:
         text = m.text
         if text in (EXPECTED, EXPECTED + "-ignore-whitespace"):
             continue
-        if text.startswith("pytest.mark.skip(") or text.startswith("output-unchecked"):
+        if text.startswith(("pytest.mark.skip(", "output-unchecked", outputs.APPROXIMATE)):
             why = _reason(text)
             if not why or len(why) < MIN_REASON:
                 found.append(f'{where}: `{text}` needs a reason a reader would accept (reason="...", '
@@ -71,6 +71,10 @@ def fence_problems(page: Page) -> list[str]:
             found.append(f"{output.where}: this output of the block at line {fence.line} is not checked: put "
                          f"<!--{EXPECTED}--> above it (or <!--output-unchecked reason=\"...\"-->)")
     for f in page.fences:
+        approximate = f.marker(outputs.APPROXIMATE)
+        if approximate and not f.marker(EXPECTED):
+            found.append(f"{display(page.path)}:{approximate.line}: `{outputs.APPROXIMATE}` loosens the check of "
+                         f"an output: it belongs with <!--{EXPECTED}--> above the output fence")
         for m in f.markers:
             if m.text.startswith(EXPECTED) and not any(o is f for _, o in page.outputs()):
                 found.append(f"{display(page.path)}:{m.line}: `{m.text}` must stand between a ```python "
@@ -82,7 +86,7 @@ def fence_problems(page: Page) -> list[str]:
             continue
         if "pytest-codeblocks:skipfile" in line:
             found.append(f"{display(page.path)}:{number}: `skipfile` would stop testing the whole page; remove it")
-        elif re.match(r"^\s*<!--\s*(pytest|output-unchecked)", line) and number not in attached:
+        elif re.match(r"^\s*<!--\s*(pytest|output-)", line) and number not in attached:
             found.append(f"{display(page.path)}:{number}: this marker is not directly above a fence, so it "
                          "does nothing; move it above the block (blank lines may separate them)")
         if pages.INCLUDE_LIKE.match(line):

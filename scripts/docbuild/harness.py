@@ -30,7 +30,7 @@ import pytest
 from pytest_codeblocks.main import extract_from_buffer
 from pytest_codeblocks.plugin import MarkdownFile, TestBlock
 
-from docbuild import pages, patches, program, records, settings
+from docbuild import outputs, pages, patches, program, records, settings
 from docbuild.pages import SOURCE_LANGUAGE, display
 
 # --- one namespace per page -------------------------------------------------------------------
@@ -89,16 +89,20 @@ class PageFile(MarkdownFile):
         self.blocks: list[PageBlock] = []
         # The shown outputs as our parser reads them: pytest-codeblocks drops the blank lines of
         # an output indented inside an admonition, and would report a mismatch that is not one.
-        shown = {before.body: after.body for before, after in pages.read(Path(self.path), self.expanded.text).outputs()}
+        # Keyed on the code without its blank lines, which pytest-codeblocks drops there too.
+        read = pages.read(Path(self.path), self.expanded.text).outputs()
+        shown = {_key(before.body): after.body for before, after in read}
+        approximate = {_key(before.body) for before, after in read if after.marker(outputs.APPROXIMATE)}
         for block in extract_from_buffer(io.StringIO(self.expanded.text)):
             if block.syntax != "python":
                 continue  # the guards reject other executable fences
-            if block.expected_output is not None and block.code in shown:
-                block.expected_output = shown[block.code]
+            if block.expected_output is not None and _key(block.code) in shown:
+                block.expected_output = shown[_key(block.code)]
             _, page_line = self.expanded.origin(block.lineno)
             item = PageBlock.from_parent(parent=self, name=f"line {page_line}")
             item.obj = block
             item.page_line = page_line
+            item.approximate = _key(block.code) in approximate
             for mark in block.marks:
                 item.add_marker(eval(mark, {"sys": sys, "pytest": pytest}))  # noqa: S307 - as pytest-codeblocks does
             self.blocks.append(item)
@@ -115,8 +119,13 @@ class PageFile(MarkdownFile):
             records.write_page(Path(self.path), self.expanded.text, self.lines, time.perf_counter() - run.started)
 
 
+def _key(code: str) -> tuple[str, ...]:
+    return tuple(line for line in code.splitlines() if line.strip())
+
+
 class PageBlock(TestBlock):
     page_line: int
+    approximate: bool  # its numbers may differ in the last digits (docbuild.outputs)
 
     @property
     def page(self) -> PageFile:
@@ -166,9 +175,11 @@ class PageBlock(TestBlock):
         except RuntimeError as err:
             cause = err.__context__
             if cause is None:  # pytest-codeblocks: the output differs (the code itself ran)
-                raise BlockError(self.describe_output(err)) from None
-            run.failed = f"{display(self.path)}:{self.page_line}"
-            raise BlockError(self.describe(cause)) from None
+                if not outputs.agree(self.obj.expected_output or "", _printed(err), self.approximate):
+                    raise BlockError(self.describe_output(err)) from None
+            else:
+                run.failed = f"{display(self.path)}:{self.page_line}"
+                raise BlockError(self.describe(cause)) from None
         self.page.passed(self)
 
     def describe(self, err: BaseException) -> str:
@@ -193,10 +204,12 @@ class PageBlock(TestBlock):
         import difflib
 
         expected = self.obj.expected_output or ""
-        got = str(err).split("but got\n```\n", 1)[-1].removesuffix("```")
-        diff = difflib.unified_diff(expected.splitlines(), got.splitlines(), "shown on the page", "printed", lineterm="")
+        diff = difflib.unified_diff(expected.splitlines(), _printed(err).splitlines(), "shown on the page",
+                                    "printed", lineterm="")
+        within = (f" (its numbers may differ by {outputs.REL_TOL:.0%} or {outputs.LAST_DIGITS} in the last digit; "
+                  "these differ more)") if self.approximate else ""
         return (f"{display(self.path)}:{self.page_line}: the block prints something other than the output "
-                "shown below it. Fix the code, or paste the real output (`scripts/sync_code.py --outputs`"
+                f"shown below it{within}. Fix the code, or paste the real output (`scripts/sync_code.py --outputs`"
                 " does it for every page):\n" + "\n".join(diff))
 
     def repr_failure(self, excinfo):
@@ -206,6 +219,11 @@ class PageBlock(TestBlock):
 
     def reportinfo(self):
         return (self.path, self.page_line - 1, f"code block at line {self.page_line}")
+
+
+def _printed(err: RuntimeError) -> str:
+    """What the block printed, from pytest-codeblocks' message that it differs from the shown output."""
+    return str(err).split("but got\n```\n", 1)[-1].removesuffix("```")
 
 
 class BlockError(Exception):

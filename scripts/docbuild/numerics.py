@@ -11,7 +11,9 @@ reproducibility in its compatible branch, oneDNN's SSE4.1 kernels, on one thread
 The test harness, the figure workers, the notebook kernels and `sync_code.py --outputs` all
 run in this mode, and the run and figure caches are keyed on it. It costs speed (the CNN
 chapters' blocks take about 1.7 times as long), which is what exact, checkable outputs cost.
-A reader's own run, without these variables, may differ in the last digits.
+A reader's own run, without these variables, may differ in the last digits. Between Intel and AMD
+processors some last bits still differ (measured: an AMD EPYC against the Intel machines); the few
+runs that amplify them into the printed digits are compared approximately (`docbuild.outputs`).
 """
 
 from __future__ import annotations

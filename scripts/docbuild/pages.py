@@ -22,12 +22,12 @@ _FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<mark>`{3,}|~{3,})(?P<info>.*)$")
 INCLUDE = re.compile(r'^\s*--8<--\s+"(?P<path>[^":]+)(?::(?P<section>[A-Za-z0-9_\-]+))?"\s*$')
 # Any line pymdownx-style tools would read as an include (`;--8<--` is how a page shows one).
 INCLUDE_LIKE = re.compile(r"^\s*-+8<-+\s")
-_MARKER = re.compile(r"^\s*<!--\s*(?P<text>pytest\.mark\.[^>]*?|pytest-codeblocks:[^>]*?|output-unchecked\b[^>]*?)\s*-->\s*$")
+_MARKER = re.compile(r"^\s*<!--\s*(?P<text>pytest\.mark\.[^>]*?|pytest-codeblocks:[^>]*?|output-(?:unchecked|approximate)\b[^>]*?)\s*-->\s*$")
 _ADMONITION = re.compile(r"^(?P<indent>[ \t]*)(?P<kind>!!!|\?\?\?\+?)\s+(?P<type>[\w-]+)")
 
 
 def is_marker(line: str) -> bool:
-    """A marker comment (`<!--pytest-codeblocks:...-->`, `<!--output-unchecked ...-->`): not prose."""
+    """A marker comment (`<!--pytest-codeblocks:...-->`, `<!--output-unchecked ...-->`, ...): not prose."""
     return bool(_MARKER.match(line))
 
 

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from docbuild import includes, pages
+from docbuild import includes, outputs, pages
 from docbuild.pages import DOCS, SOURCE_LANGUAGE, Fence, Page, display
 
 TARGET_LANGUAGES = tuple(lang for lang in pages.LANGUAGES if lang != SOURCE_LANGUAGE)
@@ -250,14 +250,19 @@ def real_outputs(path: Path) -> dict[int, str]:
     return outputs
 
 
+def outputs_agree(fence: Fence, printed: str) -> bool:
+    """An approximate output whose numbers are within its tolerance stays as shown (docbuild.outputs)."""
+    return outputs.agree(fence.body, printed, approximate=fence.marker(outputs.APPROXIMATE) is not None)
+
+
 def write_outputs(path: Path) -> bool:
     page = pages.read(path)
-    outputs = real_outputs(path)
+    printed = real_outputs(path)
     lines = list(page.lines)
     for fence in sorted(page.fences, key=lambda f: f.line, reverse=True):
-        if fence.line in outputs:
+        if fence.line in printed and not outputs_agree(fence, printed[fence.line]):
             lines[fence.line - 1 : fence.end] = _fence_lines(fence.indent, fence.mark, fence.info,
-                                                             outputs[fence.line])
+                                                             printed[fence.line])
     text = "\n".join(lines) + "\n"
     changed = text != path.read_text(encoding="utf-8")
     if changed:
