@@ -1,14 +1,15 @@
 """Measure what a contributor waits for: a cold build, a no-change rebuild, the test suite.
 
     .venv/bin/python scripts/bench.py              # builds only
-    .venv/bin/python scripts/bench.py --tests      # ... and the whole test suite (as test.sh runs it), twice
+    .venv/bin/python scripts/bench.py --tests      # ... and the whole test suite (as test.sh runs it), three times
     .venv/bin/python scripts/bench.py --chapters   # ... and each chapter: its figures cold, its tests warm
 
 A cold build starts from an empty cache (a fresh COURSE_CACHE_DIR), so every figure trains and
 every notebook executes; the warm rebuild reuses that cache, as `mkdocs serve` does after an edit.
 The suite runs first with COURSE_TEST_RECORDS=off (every page, every test runs; the figure and
-notebook caches are warm), then once more as a contributor's rerun does, replaying the records
-of what passed (docbuild.records).
+notebook caches are warm), then as a contributor's reruns do: with nothing changed (the records
+of what passed are replayed, docbuild.records), and after an edit of one page (a comment
+appended to EDITED for that run, then removed: that page and the tests marked `recorded` run).
 Paste the table into README.md when the numbers change.
 """
 
@@ -25,6 +26,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
+EDITED = ROOT / "docs" / "en" / "03-gradient-descent.md"
+
+
+def after_an_edit(cmd: list[str], env: dict, rows: list) -> float:
+    """Seconds `cmd` takes after an edit of one page; the page is restored afterwards."""
+    original = EDITED.read_bytes()
+    EDITED.write_bytes(original + b"\n<!-- an edit (scripts/bench.py) -->\n")
+    try:
+        return timed(cmd, env, rows)
+    finally:
+        EDITED.write_bytes(original)
 
 
 def timed(cmd: list[str], env: dict, rows: list) -> float:
@@ -78,6 +90,8 @@ def main() -> None:
                      timed(suite, {**base, "COURSE_TEST_RECORDS": "off"}, rows)))
         rows.append(("whole test suite, warm caches, nothing changed since (`bash scripts/test.sh`: records replayed)",
                      timed(suite, base, rows)))
+        rows.append((f"whole test suite, warm caches, after an edit of {EDITED.relative_to(ROOT)} (it and the "
+                     "`recorded` tests run, the other pages are replayed)", after_an_edit(suite, base, rows)))
     print_table(rows)
 
 

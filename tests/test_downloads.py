@@ -145,3 +145,14 @@ def test_notebooks_run_on_one_thread_as_the_tests_do(tmp_path, monkeypatch):
     monkeypatch.setenv("OMP_NUM_THREADS", "2")
     nb = downloads.notebook([downloads.Cell("code", "import torch\nprint(torch.get_num_threads())\n")], "en")
     assert downloads.execute(nb, tmp_path)[0][0][0]["text"] == "1\n"
+
+
+def test_a_contributors_comment_stays_out_of_the_notebook(tmp_path, monkeypatch):
+    chapter = WRITTEN[1]
+    page = tmp_path / "docs" / "en" / chapter.page
+    page.parent.mkdir(parents=True)
+    page.write_text((pages.DOCS / "en" / chapter.page).read_text(encoding="utf-8") + "\n<!-- TODO: a figure -->\n",
+                    encoding="utf-8")
+    monkeypatch.setattr(pages, "DOCS", tmp_path / "docs")
+    sources = "\n".join(c.source for c in downloads.cells(chapter, "en", SITE))
+    assert "TODO" not in sources and "<!--" not in sources

@@ -106,6 +106,9 @@ def _absolute(line: str, site_url: str, lang: str) -> str:
     return _LINK.sub(fix, line)
 
 
+_COMMENT = re.compile(r"^\s*<!--.*-->\s*$")
+
+
 def cells(chapter: chapters.Chapter, lang: str, site_url: str) -> list[Cell]:
     """The page of `chapter` in `lang` as notebook cells, in page order."""
     path = pages.DOCS / lang / chapter.page
@@ -161,7 +164,7 @@ def cells(chapter: chapters.Chapter, lang: str, site_url: str) -> list[Cell]:
             markdown.append(f"**{title}**" if title else "")
             markdown.append("")
             depth.append(len(admonition["indent"]))
-        elif not pages.is_marker(line):
+        elif not _COMMENT.match(line):  # marker comments and a contributor's notes: invisible on the page
             markdown.append(_absolute(line[strip:] if line[:strip].strip() == "" else line.lstrip(), site_url, lang))
         i += 1
     flush()

@@ -26,11 +26,6 @@ _MARKER = re.compile(r"^\s*<!--\s*(?P<text>pytest\.mark\.[^>]*?|pytest-codeblock
 _ADMONITION = re.compile(r"^(?P<indent>[ \t]*)(?P<kind>!!!|\?\?\?\+?)\s+(?P<type>[\w-]+)")
 
 
-def is_marker(line: str) -> bool:
-    """A marker comment (`<!--pytest-codeblocks:...-->`, `<!--output-unchecked ...-->`, ...): not prose."""
-    return bool(_MARKER.match(line))
-
-
 @dataclass(frozen=True)
 class Marker:
     line: int
