@@ -118,8 +118,7 @@ def test_notebook_outputs_are_the_verified_outputs_of_the_page(built_site):
             for block, cell in zip(blocks, cells):
                 if block.line in shown:
                     printed = "".join(o.get("text", "") for o in cell["outputs"] if o.get("name") == "stdout")
-                    output = shown[block.line]
-                    assert outputs.agree(output.body, printed, approximate=output.marker(outputs.APPROXIMATE) is not None), (
+                    assert outputs.matches(shown[block.line], printed), (
                         f"{lang}/{chapter.page}:{block.line}: notebook output differs:\n{printed}")
 
 

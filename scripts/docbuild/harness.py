@@ -90,19 +90,18 @@ class PageFile(MarkdownFile):
         # The shown outputs as our parser reads them: pytest-codeblocks drops the blank lines of
         # an output indented inside an admonition, and would report a mismatch that is not one.
         # Keyed on the code without its blank lines, which pytest-codeblocks drops there too.
-        read = pages.read(Path(self.path), self.expanded.text).outputs()
-        shown = {_key(before.body): after.body for before, after in read}
-        approximate = {_key(before.body) for before, after in read if after.marker(outputs.APPROXIMATE)}
+        shown = {_key(before.body): after for before, after in pages.read(Path(self.path), self.expanded.text).outputs()}
         for block in extract_from_buffer(io.StringIO(self.expanded.text)):
             if block.syntax != "python":
                 continue  # the guards reject other executable fences
-            if block.expected_output is not None and _key(block.code) in shown:
-                block.expected_output = shown[_key(block.code)]
+            output = shown.get(_key(block.code)) if block.expected_output is not None else None
+            if output is not None:
+                block.expected_output = output.body
             _, page_line = self.expanded.origin(block.lineno)
             item = PageBlock.from_parent(parent=self, name=f"line {page_line}")
             item.obj = block
             item.page_line = page_line
-            item.approximate = _key(block.code) in approximate
+            item.output = output
             for mark in block.marks:
                 item.add_marker(eval(mark, {"sys": sys, "pytest": pytest}))  # noqa: S307 - as pytest-codeblocks does
             self.blocks.append(item)
@@ -125,7 +124,7 @@ def _key(code: str) -> tuple[str, ...]:
 
 class PageBlock(TestBlock):
     page_line: int
-    approximate: bool  # its numbers may differ in the last digits (docbuild.outputs)
+    output: pages.Fence | None  # the output fence it is checked against
 
     @property
     def page(self) -> PageFile:
@@ -175,7 +174,7 @@ class PageBlock(TestBlock):
         except RuntimeError as err:
             cause = err.__context__
             if cause is None:  # pytest-codeblocks: the output differs (the code itself ran)
-                if not outputs.agree(self.obj.expected_output or "", _printed(err), self.approximate):
+                if self.output is None or not outputs.matches(self.output, _printed(err)):
                     raise BlockError(self.describe_output(err)) from None
             else:
                 run.failed = f"{display(self.path)}:{self.page_line}"
@@ -206,8 +205,9 @@ class PageBlock(TestBlock):
         expected = self.obj.expected_output or ""
         diff = difflib.unified_diff(expected.splitlines(), _printed(err).splitlines(), "shown on the page",
                                     "printed", lineterm="")
+        approximate = self.output is not None and self.output.marker(outputs.APPROXIMATE)
         within = (f" (its numbers may differ by {outputs.REL_TOL:.0%} or {outputs.LAST_DIGITS} in the last digit; "
-                  "these differ more)") if self.approximate else ""
+                  "these differ more)") if approximate else ""
         return (f"{display(self.path)}:{self.page_line}: the block prints something other than the output "
                 f"shown below it{within}. Fix the code, or paste the real output (`scripts/sync_code.py --outputs`"
                 " does it for every page):\n" + "\n".join(diff))

@@ -13,6 +13,8 @@ from __future__ import annotations
 import math
 import re
 
+from docbuild.pages import Fence
+
 APPROXIMATE = "output-approximate"
 REL_TOL = 0.01  # 1%
 LAST_DIGITS = 2  # or 2 in the last digit shown
@@ -36,6 +38,11 @@ def _close(shown: str, printed: str) -> bool:
     a, b = float(shown), float(printed)
     unit = max(_last_digit(shown), _last_digit(printed))
     return math.isclose(a, b, rel_tol=REL_TOL, abs_tol=LAST_DIGITS * unit)
+
+
+def matches(output: Fence, printed: str) -> bool:
+    """Does `printed` match the shown `output` fence (approximately, where it is marked so)?"""
+    return agree(output.body, printed, approximate=output.marker(APPROXIMATE) is not None)
 
 
 def agree(shown: str, printed: str, approximate: bool = False) -> bool:
