@@ -18,6 +18,8 @@ import time
 
 from docbuild import cache, downloads, figures, program, settings
 
+DOCS_DIR = cache.ROOT / "docs"  # the outputs land in <DOCS_DIR>/<lang>/figures and .../downloads
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -33,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     except settings.SettingsError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    docs_dir = cache.ROOT / "docs"
+    docs_dir = DOCS_DIR
 
     if args.list:
         for path in figures.figure_modules():

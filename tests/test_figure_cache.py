@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import textwrap
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 from conftest import load_script
 from docbuild import cache, figures
 
-pytestmark = pytest.mark.recorded  # runs the project's tools: replayed while nothing changed (tests/conftest.py)
+pytestmark = pytest.mark.recorded(reads="code")  # builds figures of a toy project: replayed until the code changes (tests/conftest.py)
 
 FIGURE_MODULE = '''
 from docbuild.figures import Figure
@@ -51,6 +52,8 @@ def project(tmp_path, monkeypatch):
     monkeypatch.setattr(cache, "CACHE_DIR", tmp_path / "cache")
     monkeypatch.setattr(figures, "FIGURE_MODULES", tmp_path / "figmods")
     monkeypatch.syspath_prepend(str(tmp_path))
+    # the tests rewrite modules within a second, maybe at the same size: a .pyc would hide the edit
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
     docs = tmp_path / "docs"
 
     class Project:
@@ -188,13 +191,15 @@ def test_syntax_error_in_a_project_module_names_file_and_line(project):
         project.build()
 
 
-def test_cli_lists_and_builds(project, capsys):
+def test_cli_lists_and_builds(project, capsys, monkeypatch):
     build_figures = load_script("build_figures")
+    monkeypatch.setattr(build_figures, "DOCS_DIR", project.root / "docs")  # not the project's own docs/
 
     assert build_figures.main(["--list"]) == 0
     assert "ch99-curve" in capsys.readouterr().out
     assert build_figures.main(["--only", "ch99_toy", "--no-downloads"]) == 0
     assert "built   ch99-curve" in capsys.readouterr().out
+    assert all(output.is_file() for output in project.outputs)
     assert build_figures.main(["--only", "missing"]) == 1
     assert "no figure or figure module named missing" in capsys.readouterr().err
 
