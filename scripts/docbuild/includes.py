@@ -44,11 +44,11 @@ def catalogue_path(lang: str, path: str) -> Path:
 
 
 @lru_cache(maxsize=None)
-def _catalogue(file: Path, mtime_ns: int) -> dict[str, str]:
+def _catalogue(file: Path, text: str) -> dict[str, str]:
     import yaml
 
     try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+        data = yaml.safe_load(text) or {}
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         line = f":{mark.line + 1}" if mark else ""
@@ -58,21 +58,30 @@ def _catalogue(file: Path, mtime_ns: int) -> dict[str, str]:
     return data
 
 
-def catalogue(lang: str, path: str) -> dict[str, str]:
+def _catalogue_text(lang: str, path: str) -> str | None:
     file = catalogue_path(lang, path)
-    if lang == SOURCE_LANGUAGE or not file.is_file():
-        return {}
-    return _catalogue(file, file.stat().st_mtime_ns)
+    return None if lang == SOURCE_LANGUAGE or not file.is_file() else file.read_text(encoding="utf-8")
+
+
+def catalogue(lang: str, path: str) -> dict[str, str]:
+    text = _catalogue_text(lang, path)
+    return {} if text is None else _catalogue(catalogue_path(lang, path), text)
+
+
+def _source(path: str) -> str:
+    try:
+        return (ROOT / path).read_text(encoding="utf-8")
+    except OSError as err:
+        raise IncludeError(f"{path}: cannot read it ({err.strerror})") from err
 
 
 def section_lines(path: str, section: str | None) -> list[tuple[int, str]]:
     """(line number, line) of a section of a file under the repository root, markers dropped."""
-    file = ROOT / path
-    try:
-        lines = file.read_text(encoding="utf-8").splitlines()
-    except OSError as err:
-        raise IncludeError(f"{path}: cannot read it ({err.strerror})") from err
-    numbered = list(enumerate(lines, start=1))
+    return _section_lines(path, section, _source(path))
+
+
+def _section_lines(path: str, section: str | None, source: str) -> list[tuple[int, str]]:
+    numbered = list(enumerate(source.splitlines(), start=1))
     if section:
         starts = [n for n, ln in numbered if ln.strip() == f"# --8<-- [start:{section}]"]
         ends = [n for n, ln in numbered if ln.strip() == f"# --8<-- [end:{section}]"]
@@ -85,8 +94,14 @@ def section_lines(path: str, section: str | None) -> list[tuple[int, str]]:
 
 def render(path: str, section: str | None, lang: str = SOURCE_LANGUAGE) -> Rendered:
     """The code a page in `lang` shows for one include line."""
-    numbered = section_lines(path, section)
-    table = catalogue(lang, path) if lang != SOURCE_LANGUAGE else None
+    return _render(path, section, lang, _source(path), _catalogue_text(lang, path))
+
+
+@lru_cache(maxsize=4096)  # the pages include the same sections many times: once per distinct text
+def _render(path: str, section: str | None, lang: str, source: str, catalogue_text: str | None) -> Rendered:
+    numbered = _section_lines(path, section, source)
+    table = None if lang == SOURCE_LANGUAGE else (
+        {} if catalogue_text is None else _catalogue(catalogue_path(lang, path), catalogue_text))
     untranslated: list[tuple[str, int, str]] = []
     numbered = _docstrings_to_comments(path, numbered, table, untranslated)
     while numbered and not numbered[0][1].strip():
