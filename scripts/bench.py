@@ -64,6 +64,7 @@ def main() -> None:
                         help="also time each chapter's figures (cold) and its share of the tests (warm)")
     args = parser.parse_args()
     base = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    base.pop("PYTHONDONTWRITEBYTECODE", None)  # as scripts/test.sh runs the suite
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         env = {**base, "COURSE_CACHE_DIR": str(Path(tmp) / "cache")}

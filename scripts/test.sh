@@ -7,6 +7,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --browser
 export NO_MKDOCS_2_WARNING=1
+# Keep compiled modules (and pytest's rewritten test modules) in __pycache__ (ignored by git):
+# a machine that sets PYTHONDONTWRITEBYTECODE makes every pytest process, the workers and the
+# ones the tests start, compile and rewrite everything again (about 4 s each).
+unset PYTHONDONTWRITEBYTECODE
 if [ $# -eq 0 ]; then
   # The whole suite on two worker processes (the machines have two cores); a page's blocks stay
   # on one worker, in order (loadfile), and the workers share one built site.

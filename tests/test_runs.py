@@ -24,6 +24,8 @@ def toy(tmp_path, monkeypatch):
     monkeypatch.setattr(cache, "IMPORT_ROOTS", (tmp_path,))
     monkeypatch.setattr(cache, "CACHE_DIR", tmp_path / "cache")
     monkeypatch.syspath_prepend(str(tmp_path))
+    # the tests rewrite the module within a second at the same size: a .pyc would hide the edit
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
     (tmp_path / "toyruns.py").write_text(TOY)
 
     def load():
