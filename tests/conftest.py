@@ -105,7 +105,7 @@ def pytest_collection_finish(session):
     than when the first test that needs it waits for it (one worker does; the other takes it)."""
     if os.environ.get("PYTEST_XDIST_WORKER", "gw0") != "gw0":
         return
-    if not any("built_site" in getattr(item, "fixturenames", ()) for item in session.items):
+    if not any("built_site" in getattr(item, "fixturenames", ()) and not _replayed(item) for item in session.items):
         return
     shared = _shared(session.config._tmp_path_factory)  # what the tmp_path_factory fixture returns
 
@@ -129,15 +129,31 @@ def built_site(tmp_path_factory) -> Build:
 
 _REPLAYED: dict = {"tests": 0, "notes": set()}
 _RUN = pytest.StashKey[list]()  # the passed phases of a recorded test that runs: (phase, seconds)
+_SCOPE = pytest.StashKey[str]()  # what a recorded test reads (docbuild.records.SCOPES)
+_BUILT = pytest.StashKey[str]()  # a "built" test's key on the built files it reads
 
 
 def pytest_configure(config):
-    config.addinivalue_line("markers", "recorded: the test runs the project's tools; once it passed, it is replayed "
-                                       "until anything of the project changes (docbuild.records)")
+    config.addinivalue_line("markers", "recorded(reads='project'): the test runs the project's tools; once it passed, "
+                                       "it is replayed until anything of the project changes, with reads='code' "
+                                       "anything but the pages and the caches, with reads='built' anything of the "
+                                       "built files it names (fixture replay_if_built_the_same; docbuild.records)")
+
+
+def _scope(item) -> str:
+    scope = item.get_closest_marker("recorded").kwargs.get("reads", "project")
+    if scope not in records.SCOPES:
+        raise pytest.UsageError(f"{item.nodeid}: recorded(reads={scope!r}): reads is one of {records.SCOPES}")
+    return scope
+
+
+def _replayed(item) -> bool:
+    return any(name == "recorded-test-replayed" for name, _ in item.user_properties)
 
 
 def _replay_if_recorded(item) -> None:
-    record, note = records.recorded_replayable(item.nodeid)
+    item.stash[_SCOPE] = scope = _scope(item)
+    record, note = records.recorded_replayable(item.nodeid, scope)
     if note:
         item.user_properties.append(("recorded-test-note", note))
     if record is None:
@@ -147,14 +163,73 @@ def _replay_if_recorded(item) -> None:
     item.setup = item.runtest = lambda: None  # no fixtures, no call: it passed on exactly this project
 
 
+class _Replayed(Exception):
+    """Raised by replay_if_built_the_same: the test passed on exactly these built files before."""
+
+
+@pytest.fixture
+def replay_if_built_the_same(request, built_site):
+    """For a test recorded with reads="built": call it with the built files the test reads;
+    when it passed on exactly these files and this code before, the test ends there, replayed."""
+    item = request.node
+    if item.stash.get(_SCOPE, None) != "built":
+        raise pytest.UsageError(f"{item.nodeid}: replay_if_built_the_same is for tests marked recorded(reads='built')")
+
+    def replay(files: list[Path]) -> None:
+        item.stash[_BUILT] = built = records.built_key(item.nodeid, built_site.site, files)
+        record = records.built_replayable(item.nodeid, built)
+        if record is not None:
+            raise _Replayed(record["recorded"])
+
+    return replay
+
+
+# A test recorded with reads="code" is replayed after an edit of a page: it must not read one.
+# An audit hook (it cannot be removed, so it watches only while such a test runs) notes every
+# file or folder it opens under docs/ or the cache; the test then fails, naming the first.
+_WATCH: dict = {"roots": (), "opened": []}
+
+
+def _audit(event: str, args: tuple) -> None:
+    if not _WATCH["roots"] or event not in ("open", "os.listdir", "os.scandir") or not isinstance(args[0], (str, os.PathLike)):
+        return
+    path = os.path.abspath(args[0])
+    if any(path == root or path.startswith(root + os.sep) for root in _WATCH["roots"]):
+        _WATCH["opened"].append(path)
+
+
+def _watched_roots() -> tuple[str, ...]:
+    from docbuild import cache, settings
+
+    return str(cache.ROOT / records.PAGES), str(settings.load().cache_dir.resolve())
+
+
+def pytest_runtest_setup(item):
+    if item.stash.get(_SCOPE, None) == "code" and not _replayed(item):
+        if not _WATCH.get("hooked"):
+            sys.addaudithook(_audit)
+            _WATCH["hooked"] = True
+        _WATCH["roots"], _WATCH["opened"] = _watched_roots(), []
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
     report = yield
+    if call.when == "call" and call.excinfo is not None and call.excinfo.errisinstance(_Replayed):
+        report.outcome, report.longrepr = "passed", None
+        report.user_properties.append(("recorded-test-replayed", str(call.excinfo.value)))
+    if call.when == "teardown" and _WATCH["roots"]:
+        opened, _WATCH["roots"] = _WATCH["opened"], ()
+        if opened and report.passed:
+            report.outcome, report.longrepr = "failed", (
+                f"{item.nodeid} is recorded with reads='code' (replayed after an edit of a page) but opened "
+                f"{opened[0]}: mark it `recorded` without reads= (tests/conftest.py, docbuild.records)")
     phases = item.stash.get(_RUN, None)
     if phases is not None and report.passed:
         phases.append((report.when, report.duration))
         if [when for when, _ in phases] == ["setup", "call", "teardown"]:
-            records.write_recorded(item.nodeid, sum(seconds for _, seconds in phases))
+            records.write_recorded(item.nodeid, sum(seconds for _, seconds in phases), item.stash[_SCOPE],
+                                   item.stash.get(_BUILT, None))
     return report
 
 
@@ -167,17 +242,19 @@ def pytest_runtest_logreport(report):
 def pytest_terminal_summary(terminalreporter):
     if _REPLAYED["tests"]:
         terminalreporter.write_line(
-            f"{_REPLAYED['tests']} tests marked `recorded` were replayed, not run: they passed on exactly this project "
-            "and environment before (docbuild.records; COURSE_TEST_RECORDS=off runs them)")
+            f"{_REPLAYED['tests']} tests marked `recorded` were replayed, not run: they passed before on exactly what "
+            "they read and run with (docbuild.records; COURSE_TEST_RECORDS=off runs them)")
     for note in sorted(_REPLAYED["notes"]):
         terminalreporter.write_line(f"records: {note}")
 
 
 def _not_sources(folder: str, names: list[str]) -> set[str]:
-    """What a copy of the project leaves out: environments, caches, build outputs."""
-    skip = {".venv", ".git", "site", "__pycache__", ".cache", ".coverage"}
+    """What a copy of the project leaves out: environments, caches, build outputs (not the
+    compiled modules in __pycache__: the copy's processes need not compile them again)."""
+    skip = {".venv", ".git", "site", ".cache"}
     built_here = Path(folder).parent == ROOT / "docs"  # docs/<lang>/figures, docs/<lang>/downloads
-    return {n for n in names if n in skip or n.endswith(".egg-info") or (built_here and n in {"figures", "downloads"})}
+    return {n for n in names if n in skip or n.endswith(".egg-info") or n.startswith(".coverage")
+            or (built_here and n in {"figures", "downloads"})}
 
 
 class ProjectCopy:

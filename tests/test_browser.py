@@ -13,6 +13,10 @@ is a cold one with an empty cache. On every page of both languages:
 
 Then: search (Pagefind) in both languages, the language switch (same page, same section), and
 the 404 pages. Without Chromium the tests are skipped locally and fail on CI (CI is set).
+
+Each visit of a page is replayed while the page and every file a visit can fetch (VISITED) are
+byte for byte those of its last pass (tests/conftest.py: replay_if_built_the_same), and it fails
+when it fetched anything else; the other tests read the whole site and run after any edit.
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ import pytest
 
 from docbuild import chapters, downloads
 
-pytestmark = pytest.mark.recorded  # runs the project's tools: replayed while nothing changed (tests/conftest.py)
+pytestmark = pytest.mark.recorded(reads="built")  # reads the built site: replayed while it is the same (tests/conftest.py)
 
 
 LOCAL_HOST = "127.0.0.1"
@@ -49,6 +53,9 @@ QUERIES = [("zh", "梯度下降", "03-gradient-descent"), ("zh", "反向传播",
            ("zh", "交叉熵", "09-softmax-classifier"), ("zh", "小批量", "03-gradient-descent"),
            ("zh", "优化器", "05-linear-regression"), ("en", "DataLoader", "08-dataset-and-dataloader"),
            ("en", "sigmoid", "06-logistic-regression"), ("en", "gradient descent", "03-gradient-descent")]
+# What a visit of a page can fetch besides the page: the theme's assets and the figures (never
+# search, downloads or another page); a visit that fetches anything else fails.
+VISITED = ("assets", "figures", "en/figures")
 _BAD_SPACE = re.compile(r"[\u3400-\u9fff] [\u3400-\u9fff]|[\u3000-\u303f\uff00-\uffef] ")
 
 
@@ -187,8 +194,20 @@ _ARTICLE_TEXT = """() => {
 }"""
 
 
+def _what_a_visit_reads(site: Path, path: str) -> list[Path]:
+    return [site / path / "index.html"] + [f for folder in VISITED for f in (site / folder).rglob("*") if f.is_file()]
+
+
+def _served_file(site: Path, url: str) -> Path:
+    """The file of the site that `url` (on this host) was served from."""
+    path = site / unquote(urlsplit(url).path)[len(SUB_PATH):]
+    return path / "index.html" if path.is_dir() else path
+
+
 @pytest.mark.parametrize("path", ALL_PAGES)
-def test_each_page_loads_light_and_clean(page, visit, site_url, path):
+def test_each_page_loads_light_and_clean(page, visit, site_url, built_site, replay_if_built_the_same, path):
+    read = _what_a_visit_reads(built_site.site, path)
+    replay_if_built_the_same(read)
     _open(page, site_url + path)
     transferred = visit.bytes  # the cold load, before anything is scrolled into view
     images = page.evaluate(_IMAGES)
@@ -199,6 +218,9 @@ def test_each_page_loads_light_and_clean(page, visit, site_url, path):
     assert not visit.failed, f"{path}: failed requests: {visit.failed}"
     assert not visit.errors, f"{path}: console errors: {visit.errors}"
     assert not any("/pagefind/" in u for u in visit.requests), f"{path}: search assets loaded before a search"
+    unkeyed = sorted(u for u in visit.requests
+                     if urlsplit(u).hostname == LOCAL_HOST and _served_file(built_site.site, u) not in read)
+    assert not unkeyed, f"{path}: fetched files its record is not keyed on (add them to VISITED): {unkeyed}"
     assert transferred <= MAX_PAGE_BYTES, f"{path}: {transferred} bytes transferred cold (at most {MAX_PAGE_BYTES})"
     for img in images:
         assert img["width"] > 0, f"{path}: image {img['src']} did not load"

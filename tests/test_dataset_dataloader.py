@@ -246,6 +246,7 @@ def main():
 """
 
 
+@pytest.mark.recorded(reads="code")  # starts Python three times (10 s): replayed until the code changes
 @pytest.mark.parametrize("guarded", [True, False])
 def test_spawned_workers_need_the_main_guard(tmp_path, guarded):
     """What Windows and macOS do (spawn): without the guard the workers re-run the script."""

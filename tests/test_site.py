@@ -15,6 +15,7 @@ from docbuild import cache, chapters, checks, downloads, outputs, pages, program
 from docbuild.pages import LANGUAGES
 
 # The workers share one site, built once per run (conftest.py: built_site).
+pytestmark = pytest.mark.recorded  # reads the built site: replayed while nothing changed (tests/conftest.py)
 
 CHAPTERS = [c.slug for c in chapters.written()]
 

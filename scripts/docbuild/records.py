@@ -14,9 +14,15 @@ Bazel's test cache would do.
   and its version, Python, the machine, the numeric mode and the `COURSE_*` settings.
 - A test marked **`recorded`** (the tests that run the project's tools in subprocesses, a fresh
   environment or a browser; tests/conftest.py) is recorded when it passed. Its key: the
-  environment digest, its node id, and every file of the project a copy of it would hold
-  (`project_digest`: sources, tests, pages and the figure, run and notebook caches), so an edit
-  anywhere runs all of them again.
+  environment digest, its node id, and what it reads (`project_digest`): by default every file a
+  copy of the project would hold (sources, tests, pages and the figure, run and notebook caches),
+  so an edit anywhere runs it again; with `reads="code"` (a test that writes its own pages, or
+  none) all of that but the pages (docs/) and the caches, so an edit of a page does not run it
+  again. tests/conftest.py fails such a test when it opens a file under docs/ or the cache.
+  With `reads="built"` (the browser, which reads only the built site) it is replayed as by
+  default when nothing changed, and otherwise, once the site is built, when the built files it
+  names (`built_key`: their paths in the site and bytes) and the code are the same as in its
+  last pass: an edit of one page runs the visits of that page again, not of every page.
 
 A clean checkout (CI) has no records and runs everything; `COURSE_TEST_RECORDS=off` ignores
 them. A damaged record is named, discarded and the test runs.
@@ -42,6 +48,9 @@ _TREES = ("snippets", "scripts/docbuild")
 _FILES = ("conftest.py", "pyproject.toml")
 # The caches a copy of the project keeps (tests/conftest.py: project_copy).
 KEPT_CACHES = ("figures", "downloads", "runs")
+# What a `recorded` test may read: the whole project, or its code (everything but docs/ and the caches).
+SCOPES = ("project", "code", "built")
+PAGES = "docs"
 
 
 def _files_digest(files: list[Path]) -> str:
@@ -73,22 +82,28 @@ def environment_digest(root: Path) -> str:
     return hashlib.sha256(json.dumps(facts, sort_keys=True).encode()).hexdigest()
 
 
-def project_digest(root: Path) -> str | None:
+def project_digest(root: Path, scope: str = "project") -> str | None:
     """Every file a copy of the project holds: its sources (what git tracks or would track) and
-    its kept caches; None outside a git checkout (nothing is recorded there)."""
+    its kept caches (the "built" scope too); for the "code" scope its sources outside docs/
+    only. None outside a git checkout (nothing is recorded there)."""
+    if scope not in SCOPES:
+        raise ValueError(f"a recorded test reads one of {', '.join(SCOPES)}, not {scope!r}")
     try:
         listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=root,
                                 capture_output=True, check=True, timeout=60).stdout
     except (OSError, subprocess.SubprocessError):
         return None
-    files = sorted(root / name for name in set(listed.decode().split("\0")) if name and (root / name).is_file())
-    for part in KEPT_CACHES:
+    names = {name for name in listed.decode().split("\0") if name}
+    if scope == "code":
+        names = {name for name in names if not name.startswith(PAGES + "/")}
+    files = sorted(root / name for name in names if (root / name).is_file())
+    for part in KEPT_CACHES if scope != "code" else ():
         files += sorted(p for p in (settings.load().cache_dir / part).rglob("*") if p.is_file())
     return _files_digest(files)
 
 
 _environment = functools.lru_cache(maxsize=1)(lambda: environment_digest(cache.ROOT))  # once per process
-_project = functools.lru_cache(maxsize=1)(lambda: project_digest(cache.ROOT))
+_project = functools.lru_cache(maxsize=len(SCOPES))(lambda scope: project_digest(cache.ROOT, scope))
 
 
 def page_key(expanded_text: str) -> str:
@@ -96,10 +111,20 @@ def page_key(expanded_text: str) -> str:
     return hashlib.sha256((_environment() + "\0" + expanded_text).encode()).hexdigest()[:24]
 
 
-def recorded_key(nodeid: str) -> str | None:
-    """The key of a `recorded` test's run: the test and the whole project it runs on."""
-    project = _project()
-    return project and hashlib.sha256("\0".join((_environment(), project, nodeid)).encode()).hexdigest()[:24]
+def recorded_key(nodeid: str, scope: str = "project") -> str | None:
+    """The key of a `recorded` test's run: the test and what it reads of the project."""
+    project = _project(scope)
+    return project and hashlib.sha256("\0".join((_environment(), project, scope, nodeid)).encode()).hexdigest()[:24]
+
+
+def built_key(nodeid: str, site: Path, files: list[Path]) -> str | None:
+    """The key of a "built" test's run once the site is built: the test, the code and the
+    built `files` it reads (their paths relative to `site` and their bytes)."""
+    code = _project("code")
+    digest = hashlib.sha256()
+    for path in sorted(files):
+        digest.update(str(path.relative_to(site)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return code and hashlib.sha256("\0".join((_environment(), code, nodeid, digest.hexdigest())).encode()).hexdigest()[:24]
 
 
 # --- the records on disk: <cache_dir>/records/<pages|tests>/<name>.json ---------------------------
@@ -148,16 +173,23 @@ def _test_name(nodeid: str) -> str:
     return hashlib.sha256(nodeid.encode()).hexdigest()[:20]
 
 
-def recorded_replayable(nodeid: str) -> tuple[dict | None, str | None]:
+def recorded_replayable(nodeid: str, scope: str = "project") -> tuple[dict | None, str | None]:
     """(the record of a pass of this test on exactly this project, or None; a note)."""
     record, note = _read(_entry("tests", _test_name(nodeid)), "test")
-    if record is None or record["key"] != recorded_key(nodeid):
+    if record is None or record["key"] != recorded_key(nodeid, scope):
         return None, note
     return record, None
 
 
-def write_recorded(nodeid: str, seconds: float) -> None:
-    """Record that the `recorded` test passed on this project."""
-    found = recorded_key(nodeid)
+def built_replayable(nodeid: str, built: str | None) -> dict | None:
+    """The record of a pass of this "built" test on exactly these built files, or None."""
+    record, _ = _read(_entry("tests", _test_name(nodeid)), "test")
+    return record if record is not None and built and record.get("built") == built else None
+
+
+def write_recorded(nodeid: str, seconds: float, scope: str = "project", built: str | None = None) -> None:
+    """Record that the `recorded` test passed on this project (and, "built", on these built files)."""
+    found = recorded_key(nodeid, scope)
     if found:
-        _write(_entry("tests", _test_name(nodeid)), {"key": found, "test": nodeid, "seconds": round(seconds, 1)})
+        _write(_entry("tests", _test_name(nodeid)),
+               {"key": found, "built": built, "test": nodeid, "seconds": round(seconds, 1)})
