@@ -14,9 +14,10 @@ is a cold one with an empty cache. On every page of both languages:
 Then: search (Pagefind) in both languages, the language switch (same page, same section), and
 the 404 pages. Without Chromium the tests are skipped locally and fail on CI (CI is set).
 
-Each visit of a page is replayed while the page and every file a visit can fetch (VISITED) are
-byte for byte those of its last pass (tests/conftest.py: replay_if_built_the_same), and it fails
-when it fetched anything else; the other tests read the whole site and run after any edit.
+Each test is replayed while the built files it can fetch (the pages it opens, the theme's assets
+and the figures: VISITED; search's index too) are byte for byte those of its last pass
+(tests/conftest.py: replay_if_built_the_same), and it fails when it fetched anything else. A
+replayed test opens no browser context.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from docbuild import chapters, downloads
+from docbuild import chapters, downloads, pages
 
 pytestmark = pytest.mark.recorded(reads="built")  # reads the built site: replayed while it is the same (tests/conftest.py)
 
@@ -45,7 +46,8 @@ MAX_PAGE_BYTES = 600_000
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SUB_PATH = urlsplit(downloads.configured_site_url()).path or "/"  # "/course/"
-PAGES = ["", "api/", "contributing/"] + [f"{c.slug}/" for c in chapters.written()]
+# Every page of the site: the home page and each other page of docs/en (its zh twin is checked by test_chapters).
+PAGES = [""] + sorted(f"{p.stem}/" for p in (pages.ROOT / "docs" / "en").glob("*.md") if p.stem != "index")
 ALL_PAGES = [prefix + page for page in PAGES for prefix in ("", "en/")]
 CHAPTER_PAGES = {prefix + f"{c.slug}/" for c in chapters.written() for prefix in ("", "en/")}
 # Queries whose right answer is known: (site language, query, chapter that must come first).
@@ -56,6 +58,7 @@ QUERIES = [("zh", "梯度下降", "03-gradient-descent"), ("zh", "反向传播",
 # What a visit of a page can fetch besides the page: the theme's assets and the figures (never
 # search, downloads or another page); a visit that fetches anything else fails.
 VISITED = ("assets", "figures", "en/figures")
+SEARCH = "pagefind"  # what a search fetches besides that
 _BAD_SPACE = re.compile(r"[\u3400-\u9fff] [\u3400-\u9fff]|[\u3000-\u303f\uff00-\uffef] ")
 
 
@@ -167,6 +170,27 @@ def visit(page):
     return Visit(page)
 
 
+@pytest.fixture
+def browser_unless_replayed(request, built_site, replay_if_built_the_same):
+    """Call it with the site paths a test opens (and extra folders it fetches from): the test
+    ends there, replayed, when those files are the same as in its last pass; otherwise it gets
+    a fresh page and its Visit, and fails in the end when the page fetched anything else."""
+    opened: dict = {}
+
+    def start(paths: list[str], folders: tuple[str, ...] = ()) -> tuple:
+        read = _what_a_visit_reads(built_site.site, paths, folders)
+        replay_if_built_the_same(read)
+        opened["read"], opened["visit"] = read, request.getfixturevalue("visit")  # only for a test that runs
+        return request.getfixturevalue("page"), opened["visit"]
+
+    yield start
+    if "visit" in opened:
+        unkeyed = sorted({_served_file(built_site.site, u) for u in opened["visit"].requests
+                          if urlsplit(u).hostname == LOCAL_HOST} - set(opened["read"]) - {None})
+        assert not unkeyed, (f"{request.node.name} fetched files its record is not keyed on (add them to "
+                             f"VISITED or SEARCH in tests/test_browser.py): {[str(f) for f in unkeyed]}")
+
+
 def _open(page, url: str, status: int = 200):
     response = page.goto(url, wait_until="load")
     assert response is not None and response.status == status, f"{url}: HTTP {response and response.status}"
@@ -194,20 +218,23 @@ _ARTICLE_TEXT = """() => {
 }"""
 
 
-def _what_a_visit_reads(site: Path, path: str) -> list[Path]:
-    return [site / path / "index.html"] + [f for folder in VISITED for f in (site / folder).rglob("*") if f.is_file()]
+def _what_a_visit_reads(site: Path, paths: list[str], folders: tuple[str, ...] = ()) -> list[Path]:
+    opened = [site / p if p.endswith(".html") else site / p / "index.html" for p in paths]
+    return opened + [f for folder in VISITED + folders for f in (site / folder).rglob("*") if f.is_file()]
 
 
-def _served_file(site: Path, url: str) -> Path:
-    """The file of the site that `url` (on this host) was served from."""
-    path = site / unquote(urlsplit(url).path)[len(SUB_PATH):]
-    return path / "index.html" if path.is_dir() else path
+def _served_file(site: Path, url: str) -> Path | None:
+    """The file of the site that `url` (on this host) was served from (None: a path outside it)."""
+    path = unquote(urlsplit(url).path)
+    if not path.startswith(SUB_PATH):
+        return None
+    served = site / path[len(SUB_PATH):]
+    return served / "index.html" if served.is_dir() else served if served.is_file() else site / "404.html"
 
 
 @pytest.mark.parametrize("path", ALL_PAGES)
-def test_each_page_loads_light_and_clean(page, visit, site_url, built_site, replay_if_built_the_same, path):
-    read = _what_a_visit_reads(built_site.site, path)
-    replay_if_built_the_same(read)
+def test_each_page_loads_light_and_clean(browser_unless_replayed, site_url, built_site, path):
+    page, visit = browser_unless_replayed([path])
     _open(page, site_url + path)
     transferred = visit.bytes  # the cold load, before anything is scrolled into view
     images = page.evaluate(_IMAGES)
@@ -218,9 +245,6 @@ def test_each_page_loads_light_and_clean(page, visit, site_url, built_site, repl
     assert not visit.failed, f"{path}: failed requests: {visit.failed}"
     assert not visit.errors, f"{path}: console errors: {visit.errors}"
     assert not any("/pagefind/" in u for u in visit.requests), f"{path}: search assets loaded before a search"
-    unkeyed = sorted(u for u in visit.requests
-                     if urlsplit(u).hostname == LOCAL_HOST and _served_file(built_site.site, u) not in read)
-    assert not unkeyed, f"{path}: fetched files its record is not keyed on (add them to VISITED): {unkeyed}"
     assert transferred <= MAX_PAGE_BYTES, f"{path}: {transferred} bytes transferred cold (at most {MAX_PAGE_BYTES})"
     for img in images:
         assert img["width"] > 0, f"{path}: image {img['src']} did not load"
@@ -251,8 +275,10 @@ def _search(page, query: str) -> list[str]:
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_search_finds_the_right_chapter_first_in_the_readers_language(page, visit, site_url, lang):
+def test_search_finds_the_right_chapter_first_in_the_readers_language(browser_unless_replayed, site_url, lang):
     prefix = "" if lang == "zh" else "en/"
+    chapters_found = [prefix + f"{chapter}/" for query_lang, _, chapter in QUERIES if query_lang == lang]
+    page, visit = browser_unless_replayed([prefix + "02-linear-model/", chapters_found[-1]], (SEARCH,))
     _open(page, site_url + prefix + "02-linear-model/")
     for query_lang, query, chapter in QUERIES:
         if query_lang != lang:
@@ -265,7 +291,7 @@ def test_search_finds_the_right_chapter_first_in_the_readers_language(page, visi
         assert not other, f"{query!r} on the {lang} site returned pages of the other language: {other[:3]}"
     assert not visit.failed and not visit.errors, (visit.failed, visit.errors)
     # A result opens with the query highlighted as typed, not word by word.
-    page.click(".pagefind-ui__result-link")
+    page.click(".pagefind-ui__result-link")  # the last query's chapter
     page.wait_for_load_state("load")
     marks = page.locator("article mark")
     marks.first.wait_for()
@@ -273,7 +299,8 @@ def test_search_finds_the_right_chapter_first_in_the_readers_language(page, visi
         assert marks.first.inner_text() == "优化器"
 
 
-def test_language_switch_keeps_the_page_and_the_section(page, site_url):
+def test_language_switch_keeps_the_page_and_the_section(browser_unless_replayed, site_url):
+    page, _ = browser_unless_replayed(["03-gradient-descent/", "en/03-gradient-descent/"])
     _open(page, site_url + "03-gradient-descent/")
     zh_id = page.locator(".md-content h2[id]").nth(1).get_attribute("id")
     page.evaluate("id => { location.hash = id; }", zh_id)  # the reader is reading that section
@@ -287,8 +314,9 @@ def test_language_switch_keeps_the_page_and_the_section(page, site_url):
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_404_pages_exist_in_both_languages_and_lead_home(page, visit, site_url, lang):
+def test_404_pages_exist_in_both_languages_and_lead_home(browser_unless_replayed, site_url, lang):
     prefix = "" if lang == "zh" else "en/"
+    page, visit = browser_unless_replayed([prefix + "404.html", "404.html"])  # an unknown path gets the zh one
     _open(page, site_url + prefix + "404.html")
     assert page.locator("html").get_attribute("lang") == lang
     for other, root in (("zh", SUB_PATH), ("en", f"{SUB_PATH}en/")):
